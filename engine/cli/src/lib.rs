@@ -1,5 +1,44 @@
-//! The infra command line.
+//! The `infra` command line: parses arguments once into settings, runs one command, renders its
+//! result (human or JSON) and picks the exit status.
+//!
+//! Only this crate prints, reads the terminal or exits. Both Terraform's single-dash flags
+//! (`-chdir=DIR`, `-json`) and the double-dash spelling work.
 
-pub fn main() -> std::process::ExitCode {
-    std::process::ExitCode::SUCCESS
+mod args;
+mod commands;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::normalize_args;
+
+/// Runs the command line and returns the process exit status.
+pub fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().collect();
+    let cli = match args::Cli::try_parse_from(normalize_args(raw)) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 1 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    if let Some(dir) = &cli.chdir {
+        if let Err(e) = std::env::set_current_dir(dir) {
+            eprintln!("Error: Invalid -chdir option: {dir}: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    let code = match cli.command {
+        args::Command::Validate(a) => commands::validate::run(a),
+        args::Command::Console(a) => commands::console::run(a),
+        args::Command::Fmt(a) => commands::fmt::run(a),
+        args::Command::Version => {
+            println!("infra v{}", env!("CARGO_PKG_VERSION"));
+            0
+        }
+    };
+    ExitCode::from(code)
 }
