@@ -1,0 +1,2 @@
+a = 1
+bb = 2 # trailing at eof

@@ -1,0 +1,5 @@
+
+
+  
+# first comment after blanks
+a=1

@@ -1,0 +1,12 @@
+resource "a" "b" { 
+ 
+x = 1
+
+} 
+  
+
+    resource "c" "d" {
+nested { 
+
+}
+    }

@@ -1,0 +1,9 @@
+resource "a" "b" {   
+  x = 1    
+  yy = "two"	 
+   
+  # comment with trailing   
+  z = [   
+    1,   
+  ]  
+}   
