@@ -223,6 +223,8 @@ pub fn unify(types: &[Type]) -> Option<Type> {
                 _ => unreachable!(),
             }
         }
+        let concrete: Vec<Type> = elems.iter().filter(|t| **t != Type::Dynamic).cloned().collect();
+        let elems = if concrete.is_empty() { elems } else { concrete };
         return Some(Type::map(if elems.is_empty() { Type::Dynamic } else { unify(&elems)? }));
     }
     if all(|t| matches!(t, Type::Tuple(_))) {
@@ -249,10 +251,11 @@ pub fn unify(types: &[Type]) -> Option<Type> {
         return collection_of(types, Type::list);
     }
     if all(|t| matches!(t, Type::Tuple(_) | Type::List(_) | Type::Set(_))) {
-        if types.iter().all(|t| matches!(t, Type::Set(_))) {
-            return collection_of(types, Type::set);
+        // Lists win over sets; sets win over tuples.
+        if types.iter().any(|t| matches!(t, Type::List(_))) {
+            return collection_of(types, Type::list);
         }
-        return collection_of(types, Type::list);
+        return collection_of(types, Type::set);
     }
     None
 }
@@ -266,5 +269,8 @@ fn collection_of(types: &[Type], make: fn(Type) -> Type) -> Option<Type> {
             _ => return None,
         }
     }
+    // An element type still unknown (an empty `tolist([])`) takes the others' type.
+    let concrete: Vec<Type> = elems.iter().filter(|t| **t != Type::Dynamic).cloned().collect();
+    let elems = if concrete.is_empty() { elems } else { concrete };
     Some(make(if elems.is_empty() { Type::Dynamic } else { unify(&elems)? }))
 }

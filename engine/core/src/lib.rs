@@ -4,6 +4,7 @@
 //!
 //! This crate does no IO and has no async code; it must stay cheap to compile and to test.
 
+pub mod addr;
 pub mod convert;
 pub mod diag;
 pub mod number;

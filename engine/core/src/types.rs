@@ -20,6 +20,13 @@ pub enum Type {
     Tuple(Vec<Type>),
 }
 
+impl Default for Type {
+    /// `any`.
+    fn default() -> Type {
+        Type::Dynamic
+    }
+}
+
 impl Type {
     pub fn list(t: Type) -> Type {
         Type::List(Box::new(t))

@@ -53,7 +53,10 @@ fn prelude_scope(functions: &Functions, fctx: &FuncContext) -> MapScope {
 #[test]
 fn golden_expressions_match_terraform() {
     let functions = Functions::standard();
-    let fctx = FuncContext { cwd: golden_dir(), ..FuncContext::default() };
+    let fctx = FuncContext {
+        cwd: golden_dir(),
+        ..FuncContext::default()
+    };
     let scope = prelude_scope(&functions, &fctx);
     let mut files: Vec<PathBuf> = std::fs::read_dir(golden_dir().join("expected"))
         .expect("expected dir")
@@ -69,7 +72,7 @@ fn golden_expressions_match_terraform() {
         for case in cases {
             total += 1;
             let expr = case["expr"].as_str().expect("expr");
-            let got = eval_source(expr, "case.tf", &scope, &functions, &fctx);
+            let got = eval_wrapped(expr, &scope, &functions, &fctx);
             let problem = check_case(&case, got);
             if let Some(p) = problem {
                 failures.push(format!("[{group}] {expr}\n    {p}"));
@@ -77,37 +80,116 @@ fn golden_expressions_match_terraform() {
         }
     }
     let passed = total - failures.len();
-    println!("golden expressions: {passed} passed, {} failed (of {total})", failures.len());
-    assert!(total >= 300, "the corpus must hold at least 300 cases, has {total}");
-    assert!(failures.is_empty(), "{} of {total} golden cases differ from Terraform:\n{}", failures.len(), failures.join("\n"));
+    println!(
+        "golden expressions: {passed} passed, {} failed (of {total})",
+        failures.len()
+    );
+    assert!(
+        total >= 300,
+        "the corpus must hold at least 300 cases, has {total}"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {total} golden cases differ from Terraform:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
-fn check_case(case: &serde_json::Value, got: Result<Value, Box<infra_core::Diagnostic>>) -> Option<String> {
+/// Evaluates a case the way the recorder ran it through Terraform: as the only element of a
+/// tuple, `[` and a newline before it and a newline and `]` after, so that syntax errors arise in
+/// the same context; the element is the result.
+fn eval_wrapped(
+    expr: &str,
+    scope: &MapScope,
+    functions: &Functions,
+    fctx: &FuncContext,
+) -> Result<Value, Box<infra_core::Diagnostic>> {
+    let src = format!("[\n{expr}\n]");
+    match eval_source(&src, "case.tf", scope, functions, fctx)? {
+        Value::Tuple(mut items) if items.len() == 1 => Ok(items.remove(0)),
+        Value::Sensitive(inner) => match *inner {
+            Value::Tuple(mut items) if items.len() == 1 => Ok(items.remove(0).mark_sensitive()),
+            other => Ok(other),
+        },
+        other => Ok(other),
+    }
+}
+
+fn check_case(
+    case: &serde_json::Value,
+    got: Result<Value, Box<infra_core::Diagnostic>>,
+) -> Option<String> {
     if let Some(summary) = case.get("error").and_then(|e| e.as_str()) {
         return match got {
             Err(d) if d.summary == summary => None,
-            Err(d) => Some(format!("expected error {summary:?}, got error {:?}: {}", d.summary, d.detail)),
-            Ok(v) => Some(format!("expected error {summary:?}, got value {}", v.to_json())),
+            Err(d) => Some(format!(
+                "expected error {summary:?}, got error {:?}: {}",
+                d.summary, d.detail
+            )),
+            Ok(v) => Some(format!(
+                "expected error {summary:?}, got value {}",
+                v.to_json()
+            )),
         };
     }
     if let Some(console) = case.get("console").and_then(|c| c.as_str()) {
         return match got {
             Ok(v) => {
                 let shown = infra_lang::display::console_format(&v);
-                (shown.trim() != console.trim()).then(|| format!("expected console {console:?}, got {shown:?}"))
+                (shown.trim() != console.trim())
+                    .then(|| format!("expected console {console:?}, got {shown:?}"))
             }
-            Err(d) => Some(format!("expected console {console:?}, got error {:?}: {}", d.summary, d.detail)),
+            Err(d) => Some(format!(
+                "expected console {console:?}, got error {:?}: {}",
+                d.summary, d.detail
+            )),
         };
     }
     let want_ty = Type::from_json(&case["type"]);
     let v = match got {
         Ok(v) => v,
-        Err(d) => return Some(format!("expected {}, got error {:?}: {}", case["value"], d.summary, d.detail)),
+        Err(d) => {
+            return Some(format!(
+                "expected {}, got error {:?}: {}",
+                case["value"], d.summary, d.detail
+            ))
+        }
     };
-    let (v, _) = v.unmark_deep();
+    let (v, marked) = v.unmark_deep();
+    if case.get("sensitive").and_then(|s| s.as_bool()) == Some(true) && !marked {
+        return Some(format!(
+            "expected a sensitive value, got a non-sensitive {}",
+            v.to_json()
+        ));
+    }
+    let v = msgpack_round_trip(v);
     if want_ty.as_ref() != Some(&v.ty()) {
-        return Some(format!("expected type {}, got {} (value {})", case["type"], v.ty().to_json(), v.to_json()));
+        return Some(format!(
+            "expected type {}, got {} (value {})",
+            case["type"],
+            v.ty().to_json(),
+            v.to_json()
+        ));
     }
     let got_json = v.to_json();
     (got_json != case["value"]).then(|| format!("expected {}, got {}", case["value"], got_json))
+}
+
+/// Terraform stores output values through msgpack, which writes a number that is exactly an
+/// `int64` as an integer and one that is exactly a `float64` as a float (so it reads back with
+/// 53 bits of precision and prints as Go's shortest `float64` text): `18446744073709551616`
+/// comes back as `18446744073709550000`. That is a property of Terraform's output storage, not
+/// of evaluation, so the comparison applies the same round trip to infra's value.
+fn msgpack_round_trip(v: Value) -> Value {
+    v.map_deep(&mut |x| match x {
+        Value::Number(n) if !n.is_infinite() && n.to_i64().is_none() => {
+            match infra_core::Number::from_f64(n.to_f64()) {
+                Some(f) if f == n => Value::Number(f),
+                _ => Value::Number(n),
+            }
+        }
+        Value::Number(n) if n.is_zero() => Value::Number(infra_core::Number::zero()),
+        x => x,
+    })
 }

@@ -14,16 +14,36 @@ impl EvalContext<'_> {
         let name = f.name.name.value().as_str();
         let span = f.span();
         if f.name.is_namespaced() {
-            let full: Vec<&str> = f.name.namespace.iter().map(|n| n.value().as_str()).collect();
+            let full: Vec<&str> = f
+                .name
+                .namespace
+                .iter()
+                .map(|n| n.value().as_str())
+                .collect();
             return Err(self.error(
                 span,
                 "Call to unknown function",
-                format!("There is no function named \"{}::{name}\".", full.join("::")),
+                format!(
+                    "There is no function named \"{}::{name}\".",
+                    full.join("::")
+                ),
             ));
         }
         match name {
             "try" => return self.eval_try(f),
             "can" => return self.eval_can(f),
+            "list" | "map" => {
+                let (what, syntax) = if name == "list" {
+                    ("list", "tolist([ ... ])")
+                } else {
+                    ("map", "tomap({ ... })")
+                };
+                return Err(self.error(
+                    span,
+                    "Error in function call",
+                    format!("Call to function \"{name}\" failed: the \"{name}\" function was deprecated in Terraform v0.12 and is no longer available; use {syntax} syntax to write a literal {what}."),
+                ));
+            }
             _ => {}
         }
         let func = match self.functions.get(name) {
@@ -47,13 +67,17 @@ impl EvalContext<'_> {
             Some(a) => a,
             None => return Ok(Value::Unknown(Type::Dynamic)),
         };
-        call_function(&func, args, self.fctx).map_err(|e| self.call_error(name, &func, e, &spans, span))
+        call_function(&func, args, self.fctx)
+            .map_err(|e| self.call_error(name, &func, e, &spans, span))
     }
 
     /// Evaluates the arguments, spreading a final `...` argument. `None` when the spread
     /// argument is unknown (so the number of arguments is unknown).
     #[allow(clippy::type_complexity)]
-    fn eval_args(&mut self, f: &FuncCall) -> Result<(Option<Vec<Value>>, Vec<Option<std::ops::Range<usize>>>), Box<Diagnostic>> {
+    fn eval_args(
+        &mut self,
+        f: &FuncCall,
+    ) -> Result<(Option<Vec<Value>>, Vec<Option<std::ops::Range<usize>>>), Box<Diagnostic>> {
         let exprs: Vec<_> = f.args.iter().collect();
         let mut args = Vec::with_capacity(exprs.len());
         let mut spans = Vec::with_capacity(exprs.len());
@@ -140,8 +164,8 @@ impl EvalContext<'_> {
         if exprs.is_empty() {
             return Err(self.error(
                 f.span(),
-                "Not enough function arguments",
-                "Function \"try\" expects at least 1 argument(s). Missing value for \"expressions\".",
+                "Error in function call",
+                "Call to function \"try\" failed: at least one argument is required.",
             ));
         }
         let mut failures = Vec::new();
@@ -149,15 +173,22 @@ impl EvalContext<'_> {
             match self.eval(e) {
                 Ok(v) if !v.is_wholly_known() => return Ok(Value::unknown()),
                 Ok(v) => return Ok(v),
+                Err(d) if is_static_error(&d) => return Err(d),
                 Err(d) => failures.push(d),
             }
         }
-        let mut detail = String::from("Call to function \"try\" failed: no expression succeeded:\n");
+        let mut detail =
+            String::from("Call to function \"try\" failed: no expression succeeded:\n");
         for d in &failures {
             let at = d
                 .subject
                 .as_ref()
-                .map(|r| format!(" (at {}:{},{}-{})", r.filename, r.start.line, r.start.column, r.end.column))
+                .map(|r| {
+                    format!(
+                        " (at {}:{},{}-{})",
+                        r.filename, r.start.line, r.start.column, r.end.column
+                    )
+                })
                 .unwrap_or_default();
             detail.push_str(&format!("- {}{at}\n  {}\n", d.summary, d.detail));
         }
@@ -169,15 +200,22 @@ impl EvalContext<'_> {
         let exprs: Vec<_> = f.args.iter().collect();
         if exprs.len() != 1 {
             let (summary, detail) = if exprs.is_empty() {
-                ("Not enough function arguments", "Function \"can\" expects 1 argument(s). Missing value for \"expression\".")
+                (
+                    "Not enough function arguments",
+                    "Function \"can\" expects 1 argument(s). Missing value for \"expression\".",
+                )
             } else {
-                ("Too many function arguments", "Function \"can\" expects only 1 argument(s).")
+                (
+                    "Too many function arguments",
+                    "Function \"can\" expects only 1 argument(s).",
+                )
             };
             return Err(self.error(f.span(), summary, detail));
         }
         match self.eval(exprs[0]) {
             Ok(v) if !v.is_wholly_known() => Ok(Value::Unknown(Type::Bool)),
             Ok(_) => Ok(Value::Bool(true)),
+            Err(d) if is_static_error(&d) => Err(d),
             Err(_) => Ok(Value::Bool(false)),
         }
     }
@@ -194,9 +232,12 @@ impl EvalContext<'_> {
             call: |_, _| Ok(Value::null()),
         };
         let (args, spans) = self.eval_args(f)?;
-        let Some(args) = args else { return Ok(Value::unknown()) };
+        let Some(args) = args else {
+            return Ok(Value::unknown());
+        };
         // Arity, null and type checks go through the common machinery first.
-        call_function(&func, args.clone(), self.fctx).map_err(|e| self.call_error("templatefile", &func, e, &spans, f.span()))?;
+        call_function(&func, args.clone(), self.fctx)
+            .map_err(|e| self.call_error("templatefile", &func, e, &spans, f.span()))?;
         let (path_v, pm) = args[0].clone().unmark_deep();
         let (vars, vm) = args[1].clone().unmark();
         let path = path_v.as_str().unwrap_or_default().to_string();
@@ -238,19 +279,48 @@ impl EvalContext<'_> {
             self.error(
                 f.span(),
                 "Error in function call",
-                format!("Call to function \"templatefile\" failed: {}: {}.", d.summary, d.detail.trim_end_matches('.')),
+                format!(
+                    "Call to function \"templatefile\" failed: {}: {}.",
+                    d.summary,
+                    d.detail.trim_end_matches('.')
+                ),
             )
         })?;
+        // Every variable the template refers to must be in `vars`, checked before rendering.
+        for r in crate::refs::template_references(&tmpl, &file) {
+            if !scope.roots.contains_key(&r.root) {
+                return Err(self.error(
+                    spans[1].clone(),
+                    "Invalid function argument",
+                    format!(
+                        "Invalid value for \"vars\" parameter: vars map does not contain key \"{}\", referenced at {}:{},{}-{}.",
+                        r.root, r.range.filename, r.range.start.line, r.range.start.column, r.range.end.column
+                    ),
+                ));
+            }
+        }
         let mut functions = self.functions.clone();
         functions.remove("templatefile");
         let mut inner = EvalContext::new(&scope, &functions, self.fctx, &file);
         inner.depth = self.depth;
         let v = inner.eval_template(&tmpl, None).map_err(|d| {
-            let at = d.subject.as_ref().map(|r| format!("{}:{},{}-{}: ", r.filename, r.start.line, r.start.column, r.end.column)).unwrap_or_default();
+            let at = d
+                .subject
+                .as_ref()
+                .map(|r| {
+                    format!(
+                        "{}:{},{}-{}: ",
+                        r.filename, r.start.line, r.start.column, r.end.column
+                    )
+                })
+                .unwrap_or_default();
             self.error(
                 f.span(),
                 "Error in function call",
-                format!("Call to function \"templatefile\" failed: {at}{}; {}", d.summary, d.detail),
+                format!(
+                    "Call to function \"templatefile\" failed: {at}{}; {}",
+                    d.summary, d.detail
+                ),
             )
         })?;
         let v = match v.unmark() {
@@ -262,4 +332,10 @@ impl EvalContext<'_> {
         };
         Ok(v.mark_if(pm || vm))
     }
+}
+
+/// Errors `try` and `can` do not catch: references to things that do not exist are mistakes in
+/// the configuration, not in its values (Terraform reports them before evaluating).
+fn is_static_error(d: &Diagnostic) -> bool {
+    d.summary.starts_with("Reference to undeclared") || d.summary == "Invalid reference"
 }

@@ -21,9 +21,11 @@ pub(crate) fn iteration_items(coll: &Value) -> Option<Vec<(Value, Value)>> {
                 .collect(),
         ),
         Value::Set(_, items) => Some(items.iter().map(|v| (v.clone(), v.clone())).collect()),
-        Value::Map(_, m) | Value::Object(m) => {
-            Some(m.iter().map(|(k, v)| (Value::String(k.clone()), v.clone())).collect())
-        }
+        Value::Map(_, m) | Value::Object(m) => Some(
+            m.iter()
+                .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                .collect(),
+        ),
         _ => None,
     }
 }
@@ -61,7 +63,11 @@ impl EvalContext<'_> {
             )
         })?;
         let value_var = f.intro.value_var.value().as_str().to_string();
-        let key_var = f.intro.key_var.as_ref().map(|k| k.value().as_str().to_string());
+        let key_var = f
+            .intro
+            .key_var
+            .as_ref()
+            .map(|k| k.value().as_str().to_string());
 
         let mut list = Vec::new();
         let mut obj: BTreeMap<String, Value> = BTreeMap::new();
@@ -73,46 +79,47 @@ impl EvalContext<'_> {
             if let Some(kv) = &key_var {
                 vars.push((kv.clone(), k));
             }
-            let step = self.with_local(&vars, |ctx| -> Result<Item, Box<infra_core::Diagnostic>> {
-                if let Some(cond) = &f.cond {
-                    let c = ctx.eval(&cond.expr)?;
-                    let (c, cm) = c.unmark();
-                    if cm {
-                        return Err(ctx.error(
-                            cond.expr.span(),
-                            "Invalid 'for' condition",
-                            "The 'if' clause value cannot be sensitive.",
-                        ));
-                    }
-                    if c.is_null() {
-                        return Err(ctx.error(
-                            cond.expr.span(),
-                            "Invalid 'for' condition",
-                            "The value of the 'if' clause must not be null.",
-                        ));
-                    }
-                    if !c.is_known() {
-                        return Ok(Item::Unknown);
-                    }
-                    match convert(&c, &Type::Bool) {
-                        Ok(Value::Bool(true)) => {}
-                        Ok(Value::Bool(false)) => return Ok(Item::Skip),
-                        _ => {
+            let step =
+                self.with_local(&vars, |ctx| -> Result<Item, Box<infra_core::Diagnostic>> {
+                    if let Some(cond) = &f.cond {
+                        let c = ctx.eval(&cond.expr)?;
+                        let (c, cm) = c.unmark();
+                        if cm {
                             return Err(ctx.error(
                                 cond.expr.span(),
                                 "Invalid 'for' condition",
-                                "The 'if' clause value is invalid: bool required.",
-                            ))
+                                "The 'if' clause value cannot be sensitive.",
+                            ));
+                        }
+                        if c.is_null() {
+                            return Err(ctx.error(
+                                cond.expr.span(),
+                                "Condition is null",
+                                "The value of the 'if' clause must not be null.",
+                            ));
+                        }
+                        if !c.is_known() {
+                            return Ok(Item::Unknown);
+                        }
+                        match convert(&c, &Type::Bool) {
+                            Ok(Value::Bool(true)) => {}
+                            Ok(Value::Bool(false)) => return Ok(Item::Skip),
+                            _ => {
+                                return Err(ctx.error(
+                                    cond.expr.span(),
+                                    "Invalid 'for' condition",
+                                    "The 'if' clause value is invalid: bool required.",
+                                ))
+                            }
                         }
                     }
-                }
-                let key = match &f.key_expr {
-                    Some(ke) => Some(ctx.eval(ke)?),
-                    None => None,
-                };
-                let val = ctx.eval(&f.value_expr)?;
-                Ok(Item::Value(key, val))
-            })?;
+                    let key = match &f.key_expr {
+                        Some(ke) => Some(ctx.eval(ke)?),
+                        None => None,
+                    };
+                    let val = ctx.eval(&f.value_expr)?;
+                    Ok(Item::Value(key, val))
+                })?;
             let (key, val) = match step {
                 Item::Skip => continue,
                 // An unknown condition makes the result's length, so the whole result, unknown.
@@ -138,16 +145,15 @@ impl EvalContext<'_> {
                         unknown = true;
                         continue;
                     }
-                    let key = match convert(&key, &Type::String) {
-                        Ok(Value::String(s)) => s,
-                        _ => {
-                            return Err(self.error(
+                    let key =
+                        match convert(&key, &Type::String) {
+                            Ok(Value::String(s)) => s,
+                            _ => return Err(self.error(
                                 ke.span(),
                                 "Invalid object key",
                                 "The key expression produced an invalid result: string required.",
-                            ))
-                        }
-                    };
+                            )),
+                        };
                     if f.grouping {
                         groups.entry(key).or_default().push(val);
                     } else if obj.contains_key(&key) {
@@ -170,9 +176,12 @@ impl EvalContext<'_> {
         }
         let out = match &f.key_expr {
             None => Value::Tuple(list),
-            Some(_) if f.grouping => {
-                Value::Object(groups.into_iter().map(|(k, v)| (k, Value::Tuple(v))).collect())
-            }
+            Some(_) if f.grouping => Value::Object(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::Tuple(v)))
+                    .collect(),
+            ),
             Some(_) => Value::Object(obj),
         };
         Ok(out.mark_if(sensitive))

@@ -33,7 +33,10 @@ pub struct ScopeError {
 
 impl ScopeError {
     pub fn new(summary: impl Into<String>, detail: impl Into<String>) -> ScopeError {
-        ScopeError { summary: summary.into(), detail: detail.into() }
+        ScopeError {
+            summary: summary.into(),
+            detail: detail.into(),
+        }
     }
 }
 
@@ -52,12 +55,28 @@ pub struct MapScope {
 }
 
 impl Scope for MapScope {
-    fn resolve(&self, root: &str, _steps: &[Step]) -> Result<(Value, usize), ScopeError> {
-        match self.roots.get(root) {
-            Some(v) => Ok((v.clone(), 0)),
-            None => Err(ScopeError::new(
-                "Unknown variable",
-                format!("There is no variable named \"{root}\"."),
+    fn resolve(&self, root: &str, steps: &[Step]) -> Result<(Value, usize), ScopeError> {
+        let attr = match steps.first() {
+            Some(Step::Attr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let undeclared = |what: &str, summary: &str, name: &str| {
+            ScopeError::new(
+                summary,
+                format!("{what} with the name \"{name}\" has not been declared."),
+            )
+        };
+        match (root, self.roots.get(root), attr) {
+            ("var", v, Some(name)) if v.and_then(Value::entries).is_none_or(|m| !m.contains_key(name)) => {
+                Err(undeclared("An input variable", "Reference to undeclared input variable", name))
+            }
+            ("local", v, Some(name)) if v.and_then(Value::entries).is_none_or(|m| !m.contains_key(name)) => {
+                Err(undeclared("A local value", "Reference to undeclared local value", name))
+            }
+            (_, Some(v), _) => Ok((v.clone(), 0)),
+            (_, None, _) => Err(ScopeError::new(
+                "Invalid reference",
+                format!("A reference to a resource type must be followed by at least one attribute access, specifying the resource name. There is no variable named \"{root}\"."),
             )),
         }
     }
@@ -85,7 +104,14 @@ impl<'a> EvalContext<'a> {
         fctx: &'a FuncContext,
         file: &'a LineIndex,
     ) -> EvalContext<'a> {
-        EvalContext { scope, functions, fctx, file, locals: Vec::new(), depth: 0 }
+        EvalContext {
+            scope,
+            functions,
+            fctx,
+            file,
+            locals: Vec::new(),
+            depth: 0,
+        }
     }
 
     /// The source range of a span (or of the whole file start when the parser gave none).
@@ -93,8 +119,23 @@ impl<'a> EvalContext<'a> {
         self.file.range(span.unwrap_or(0..0))
     }
 
-    fn error(&self, span: Option<Range<usize>>, summary: &str, detail: impl Into<String>) -> Box<Diagnostic> {
+    fn error(
+        &self,
+        span: Option<Range<usize>>,
+        summary: &str,
+        detail: impl Into<String>,
+    ) -> Box<Diagnostic> {
         Box::new(Diagnostic::error(summary, detail).with_subject(self.range(span)))
+    }
+
+    /// Evaluates `expr` with extra names bound (a `dynamic` block's iterator, say).
+    pub fn eval_with(&mut self, vars: &[(String, Value)], expr: &Expression) -> EvalResult {
+        self.with_local(vars, |ctx| ctx.eval(expr))
+    }
+
+    /// The original source text of a span, when the expression came from this file.
+    fn source_text(&self, span: Option<Range<usize>>) -> Option<&str> {
+        span.and_then(|sp| self.file.text().get(sp))
     }
 
     fn with_local<T>(&mut self, vars: &[(String, Value)], f: impl FnOnce(&mut Self) -> T) -> T {
@@ -106,7 +147,11 @@ impl<'a> EvalContext<'a> {
     }
 
     fn local(&self, name: &str) -> Option<&Value> {
-        self.locals.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.locals
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 
     /// Evaluates an expression.
@@ -129,12 +174,25 @@ impl<'a> EvalContext<'a> {
             Expression::Null(_) => Ok(Value::null()),
             Expression::Bool(b) => Ok(Value::Bool(*b.value())),
             Expression::Number(n) => {
-                let raw: String = match n.as_repr() {
-                    Some(r) => r.chars().filter(|c| !c.is_whitespace()).collect(),
+                // The source text, not hcl-edit's value (an f64) nor its repr (the parser may have
+                // seen a stand-in, see `parse::with_fixups`).
+                let from_source = expr
+                    .span()
+                    .and_then(|sp| self.file.text().get(sp))
+                    .map(|t| t.chars().filter(|c| !c.is_whitespace()).collect::<String>());
+                let raw: String = match from_source.or_else(|| {
+                    n.as_repr()
+                        .map(|r| r.chars().filter(|c| !c.is_whitespace()).collect())
+                }) {
+                    Some(r) => r,
                     None => n.value().to_string(),
                 };
                 Number::parse(&raw).map(Value::Number).ok_or_else(|| {
-                    self.error(expr.span(), "Invalid number literal", format!("{raw:?} is not a valid number."))
+                    self.error(
+                        expr.span(),
+                        "Invalid number literal",
+                        format!("{raw:?} is not a valid number."),
+                    )
                 })
             }
             Expression::String(s) => Ok(Value::string(s.value().as_str())),
@@ -147,9 +205,11 @@ impl<'a> EvalContext<'a> {
             }
             Expression::Object(o) => self.eval_object(o),
             Expression::StringTemplate(t) => self.eval_template(t, expr.span()),
-            Expression::HeredocTemplate(h) => self.eval_template(&h.template, expr.span()),
+            Expression::HeredocTemplate(h) => self.eval_heredoc(h),
             Expression::Parenthesis(p) => self.eval(p.inner()),
-            Expression::Variable(v) => self.resolve_root(v.value().as_str(), &[], expr.span()).map(|(v, _)| v),
+            Expression::Variable(v) => self
+                .resolve_root(v.value().as_str(), &[], expr.span())
+                .map(|(v, _)| v),
             Expression::Conditional(c) => self.eval_conditional(c),
             Expression::FuncCall(f) => self.eval_call(f),
             Expression::Traversal(t) => self.eval_traversal(t),
@@ -160,11 +220,18 @@ impl<'a> EvalContext<'a> {
     }
 
     /// Resolves a root name: iteration variables first, then the scope.
-    fn resolve_root(&mut self, root: &str, steps: &[Step], span: Option<Range<usize>>) -> Result<(Value, usize), Box<Diagnostic>> {
+    fn resolve_root(
+        &mut self,
+        root: &str,
+        steps: &[Step],
+        span: Option<Range<usize>>,
+    ) -> Result<(Value, usize), Box<Diagnostic>> {
         if let Some(v) = self.local(root) {
             return Ok((v.clone(), 0));
         }
-        self.scope.resolve(root, steps).map_err(|e| self.error(span, &e.summary, e.detail))
+        self.scope
+            .resolve(root, steps)
+            .map_err(|e| self.error(span, &e.summary, e.detail))
     }
 
     fn eval_object(&mut self, o: &hcl_edit::expr::Object) -> EvalResult {
@@ -173,17 +240,50 @@ impl<'a> EvalContext<'a> {
         let mut sensitive = false;
         for (k, v) in o.iter() {
             let key = match k {
-                ObjectKey::Ident(id) => id.value().as_str().to_string(),
+                ObjectKey::Ident(id) => self
+                    .source_text(id.span())
+                    .unwrap_or_else(|| id.value().as_str())
+                    .to_string(),
                 ObjectKey::Expression(e) => {
-                    // A bare name in key position is a literal key, as in HCL.
+                    // A bare name in key position is a literal key, as in HCL, keywords included.
                     if let Expression::Variable(id) = e {
-                        id.value().as_str().to_string()
+                        self.source_text(e.span())
+                            .unwrap_or_else(|| id.value().as_str())
+                            .to_string()
+                    } else if let (Expression::String(sv), Some(t)) =
+                        (e, self.source_text(e.span()))
+                    {
+                        // A renamed duplicate key (see `parse::with_fixups`) reads back from the source.
+                        let text = match t.strip_prefix('"').and_then(|x| x.strip_suffix('"')) {
+                            Some(inner)
+                                if inner != sv.value().as_str() && !inner.contains('\\') =>
+                            {
+                                inner.to_string()
+                            }
+                            _ => sv.value().to_string(),
+                        };
+                        infra_core::value::nfc(text)
+                    } else if let Expression::Null(_) = e {
+                        "null".to_string()
+                    } else if let Expression::Bool(b) = e {
+                        b.value().to_string()
+                    } else if matches!(e, Expression::Traversal(t) if matches!(t.expr, Expression::Variable(_)))
+                    {
+                        return Err(self.error(
+                            e.span(),
+                            "Ambiguous attribute key",
+                            "If this expression is intended to be a reference, wrap it in parentheses. If it's instead intended as a literal name containing periods, wrap it in quotes to create a string literal.",
+                        ));
                     } else {
                         let kv = self.eval(e)?;
                         let (kv, marked) = kv.unmark();
                         sensitive |= marked;
                         if kv.is_null() {
-                            return Err(self.error(e.span(), "Null value as key", "Can't use a null value as a key."));
+                            return Err(self.error(
+                                e.span(),
+                                "Null value as key",
+                                "Can't use a null value as a key.",
+                            ));
                         }
                         if !kv.is_known() {
                             unknown = true;
@@ -195,7 +295,10 @@ impl<'a> EvalContext<'a> {
                                 return Err(self.error(
                                     e.span(),
                                     "Incorrect key type",
-                                    format!("Can't use this value as a key: {}.", ops::type_required("string", &kv)),
+                                    format!(
+                                        "Can't use this value as a key: {}.",
+                                        ops::type_required("string", &kv)
+                                    ),
                                 ))
                             }
                         }
@@ -257,11 +360,18 @@ impl<'a> EvalContext<'a> {
                 return Err(self.error(
                     c.cond_expr.span(),
                     "Incorrect condition type",
-                    format!("The condition expression must be of type bool. {}", ops::type_required("bool", &cond)),
+                    format!(
+                        "The condition expression must be of type bool. {}",
+                        ops::type_required("bool", &cond)
+                    ),
                 ))
             }
         };
-        let (chosen, span) = if b { (t?, c.true_expr.span()) } else { (f?, c.false_expr.span()) };
+        let (chosen, span) = if b {
+            (t?, c.true_expr.span())
+        } else {
+            (f?, c.false_expr.span())
+        };
         let out = convert(&chosen, &result_ty).map_err(|e| {
             self.error(
                 span,

@@ -30,7 +30,10 @@ impl EvalContext<'_> {
             self.error(
                 u.expr.span(),
                 "Invalid operand",
-                format!("Unsuitable value for unary operand: {}.", type_required(want, &v)),
+                format!(
+                    "Unsuitable value for unary operand: {}.",
+                    type_required(want, &v)
+                ),
             )
         })?;
         if v.is_null() {
@@ -69,19 +72,27 @@ impl EvalContext<'_> {
             Op::And | Op::Or => ("bool", Type::Bool),
             _ => ("number", Type::Number),
         };
-        let conv = |ctx: &Self, v: &Value, side: &str, span: Option<std::ops::Range<usize>>| -> EvalResult {
+        let conv = |ctx: &Self,
+                    v: &Value,
+                    side: &str,
+                    span: Option<std::ops::Range<usize>>|
+         -> EvalResult {
             let c = convert(v, &ty).map_err(|_| {
                 ctx.error(
                     span.clone(),
                     "Invalid operand",
-                    format!("Unsuitable value for {side} operand: {}.", type_required(want, v)),
+                    format!(
+                        "Unsuitable value for {side} operand: {}.",
+                        type_required(want, v)
+                    ),
                 )
             })?;
             if c.is_null() {
+                let _ = side;
                 return Err(ctx.error(
                     span,
-                    "Invalid operand",
-                    format!("Unsuitable value for {side} operand: a non-null value is required."),
+                    "Operation failed",
+                    "Error during operation: argument must not be null.",
                 ));
             }
             Ok(c)
@@ -96,7 +107,9 @@ impl EvalContext<'_> {
             return Ok(Value::Unknown(result_ty).mark_if(marked));
         }
         let out = match (l, r) {
-            (Value::Bool(x), Value::Bool(y)) => Value::Bool(if op == Op::And { x && y } else { x || y }),
+            (Value::Bool(x), Value::Bool(y)) => {
+                Value::Bool(if op == Op::And { x && y } else { x || y })
+            }
             (Value::Number(x), Value::Number(y)) => {
                 let arith = |res: Result<infra_core::Number, ArithmeticError>| {
                     res.map(Value::Number).map_err(|_| {
@@ -108,9 +121,9 @@ impl EvalContext<'_> {
                     })
                 };
                 match op {
-                    Op::Plus => arith(Ok(x.add(&y)))?,
-                    Op::Minus => arith(Ok(x.sub(&y)))?,
-                    Op::Mul => arith(Ok(x.mul(&y)))?,
+                    Op::Plus => arith(x.checked_add(&y))?,
+                    Op::Minus => arith(x.checked_sub(&y))?,
+                    Op::Mul => arith(x.checked_mul(&y))?,
                     Op::Div => arith(x.div(&y))?,
                     Op::Mod => arith(x.rem(&y))?,
                     Op::Less => Value::Bool(x < y),

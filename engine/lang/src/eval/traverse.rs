@@ -68,7 +68,10 @@ impl EvalContext<'_> {
                 Op::Index(key, span) => v = self.index(v, key, span.clone())?,
                 Op::FullSplat => return self.splat(v, &ops[i + 1..]),
                 Op::AttrSplat => {
-                    let n = ops[i + 1..].iter().take_while(|o| matches!(o, Op::Attr(..))).count();
+                    let n = ops[i + 1..]
+                        .iter()
+                        .take_while(|o| matches!(o, Op::Attr(..)))
+                        .count();
                     v = self.splat(v, &ops[i + 1..i + 1 + n])?;
                     i += n;
                 }
@@ -89,7 +92,10 @@ impl EvalContext<'_> {
                     out.push(self.apply_ops(item, rest)?);
                 }
                 let et = unify_values(&out).unwrap_or(Type::Dynamic);
-                let out = out.iter().map(|x| convert(x, &et).unwrap_or_else(|_| x.clone())).collect();
+                let out = out
+                    .iter()
+                    .map(|x| convert(x, &et).unwrap_or_else(|_| x.clone()))
+                    .collect();
                 Value::List(et, out)
             }
             Value::Tuple(items) => {
@@ -156,7 +162,11 @@ impl EvalContext<'_> {
     }
 
     fn unsupported_attr(&self, name: &str, span: Option<Range<usize>>) -> Box<Diagnostic> {
-        self.error(span, "Unsupported attribute", format!("This object does not have an attribute named {name:?}."))
+        self.error(
+            span,
+            "Unsupported attribute",
+            format!("This object does not have an attribute named {name:?}."),
+        )
     }
 
     pub(super) fn index(&self, v: Value, key: &Value, span: Option<Range<usize>>) -> EvalResult {
@@ -165,7 +175,11 @@ impl EvalContext<'_> {
         let marked = vm || km;
         let invalid = |detail: &str| self.error(span.clone(), "Invalid index", detail);
         if v.is_null() {
-            return Err(self.error(span, "Attempt to index null value", "This value is null, so it does not have any indices."));
+            return Err(self.error(
+                span,
+                "Attempt to index null value",
+                "This value is null, so it does not have any indices.",
+            ));
         }
         if key.is_null() {
             return Err(invalid("Can't use a null value as an indexing key."));
