@@ -45,7 +45,13 @@ pub fn convert(v: &Value, want: &Type) -> Result<Value, ConvertError> {
     }
     match v {
         Value::Null(_) => return Ok(Value::Null(want.clone())),
-        Value::Unknown(_) => return Ok(Value::Unknown(want.clone())),
+        Value::Unknown(t) => {
+            return if type_converts(t, want) {
+                Ok(Value::Unknown(want.clone()))
+            } else {
+                Err(err(format!("{} required", want.friendly_name())))
+            }
+        }
         _ => {}
     }
     match want {
@@ -149,6 +155,29 @@ pub fn convert(v: &Value, want: &Type) -> Result<Value, ConvertError> {
             }
             Ok(Value::Tuple(out))
         }
+    }
+}
+
+/// Whether values of type `from` may convert to `to` (some values of the type, at least): used for
+/// unknown values, whose type is all there is to check.
+pub fn type_converts(from: &Type, to: &Type) -> bool {
+    use Type::*;
+    match (from, to) {
+        (Dynamic, _) | (_, Dynamic) => true,
+        (a, b) if a == b => true,
+        (String, Number | Bool) | (Number | Bool, String) => true,
+        (List(e) | Set(e), List(t) | Set(t)) => type_converts(e, t),
+        (Tuple(es), List(t) | Set(t)) => es.iter().all(|e| type_converts(e, t)),
+        (List(e), Tuple(ts)) => ts.iter().all(|t| type_converts(e, t)),
+        (Tuple(es), Tuple(ts)) => es.len() == ts.len() && es.iter().zip(ts).all(|(e, t)| type_converts(e, t)),
+        (Map(e), Map(t)) => type_converts(e, t),
+        (Object(attrs, _), Map(t)) => attrs.values().all(|e| type_converts(e, t)),
+        (Map(e), Object(attrs, _)) => attrs.values().all(|t| type_converts(e, t)),
+        (Object(from_attrs, _), Object(attrs, optional)) => attrs.iter().all(|(k, t)| match from_attrs.get(k) {
+            Some(e) => type_converts(e, t),
+            None => optional.contains(k),
+        }),
+        _ => false,
     }
 }
 

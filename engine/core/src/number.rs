@@ -13,10 +13,27 @@
 //! * `rem`: cty's `Modulo`, `x - y·trunc(x/y)` evaluated with big.Float at the precision of `x`.
 //! * `neg`, `abs`, `floor`, `ceil`, `trunc`: exact, keep the precision.
 //!
-//! Values are finite or ±Inf, never NaN; negative zero is normalised to zero (Terraform 1.11 itself
-//! prints `-0` for `-0` and `0 * -1`, and so `1/(0 * -1)` is -Inf there). Equality, ordering and
-//! hashing are by numeric value (precision is ignored); [`Number::cty_equals`] is cty's looser `==`.
-//! The binary exponent range is Go's (±2³¹): beyond it results overflow to ±Inf or underflow to 0.
+//! Values are finite or ±Inf, never NaN. Equality, ordering and hashing are by numeric value
+//! (precision and the sign of zero are ignored); [`Number::cty_equals`] is cty's looser `==`. The
+//! binary exponent range is Go's (±2³¹): beyond it results overflow to ±Inf or underflow to ±0.
+//!
+//! # Signed zero (as big.Float, and so Terraform: `tostring(0 * -1)` is `"-0"`, `1/(0 * -1)` is -Inf)
+//!
+//! Zero carries a sign, which [`fmt::Display`] shows (`-0`) and [`Number::is_sign_negative`] and
+//! [`Number::to_f64`] report; it is still zero: `-0 == 0` (same hash, `cmp` Equal),
+//! [`Number::is_zero`] holds, [`Number::is_negative`] does not, [`Number::signum`] is 0 and
+//! [`Number::to_i64`] is `Some(0)`. Where a result is zero its sign is big.Float's (ToNearestEven):
+//!
+//! * `add`: `-0 + -0 = -0`, `±0 + ±0 = +0` otherwise; `x + ±0 = x`; an exact cancellation `x + -x`
+//!   is `+0`. `sub` is `x + (-y)`: `-0 - +0 = -0`, `0 - 0 = +0`, `x - x = +0`.
+//! * `mul`, `div`: the sign is the xor of the operand signs, for zero and infinite results too:
+//!   `0 × -1 = -0`, `-0 / 5 = -0`, `1 / -0 = -Inf`, `-1 / -0 = +Inf`, `-1 / Inf = -0`.
+//! * `neg` flips it (`neg(0) = -0`); `abs` clears it; `floor`, `ceil`, `trunc` keep the operand's
+//!   (`ceil(-0.5) = -0`, `trunc(-0.5) = -0`, `floor(-0) = -0`).
+//! * Underflow keeps the sign of the exact result; [`Number::parse`] keeps the literal's (`-0` and
+//!   `-1e-1000000000` are -0, as Go's `ParseFloat`); [`Number::from_f64`] keeps the f64's.
+//! * `rem` is cty's `x - y·trunc(x/y)` with `trunc` through a big.Int (so an unsigned 0): a zero
+//!   remainder is `+0`, but `-0 % y = -0` for `y > 0` (and `+0` for `y < 0`).
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -45,10 +62,12 @@ pub struct Number {
 }
 
 /// The value. Finite values are canonical: the mantissa is odd (so the representation of a value is
-/// unique, which gives `Eq` and `Hash` for free) and `exp` is the exponent of its lowest bit.
+/// unique, which gives `Eq` and `Hash` for free, up to the sign of zero, which [`Number`]'s `Eq` and
+/// `Hash` ignore) and `exp` is the exponent of its lowest bit.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 enum Kind {
-    Zero,
+    /// ±0 (true for -0).
+    Zero(bool),
     Inf(bool),
     Fin { neg: bool, mant: Mant, exp: i64 },
 }
@@ -88,22 +107,22 @@ pub enum ArithmeticError {
 // Canonical construction and rounding (round to nearest, ties to even).
 
 /// `None` when the value with lowest-bit exponent `exp` and `bits` mantissa bits is within Go's
-/// exponent range, else the overflowed (±Inf) or underflowed (0) value.
+/// exponent range, else the overflowed (±Inf) or underflowed (±0) value.
 fn out_of_range(neg: bool, exp: i64, bits: u64) -> Option<Kind> {
     let top = exp + bits as i64;
     if top > MAX_EXP {
         Some(Kind::Inf(neg))
     } else if top < MIN_EXP {
-        Some(Kind::Zero)
+        Some(Kind::Zero(neg))
     } else {
         None
     }
 }
 
-/// The exact value `±m × 2^exp`, canonicalised.
+/// The exact value `±m × 2^exp`, canonicalised (`m = 0` gives a zero of that sign).
 fn make_u128(neg: bool, m: u128, exp: i64) -> Kind {
     if m == 0 {
-        return Kind::Zero;
+        return Kind::Zero(neg);
     }
     let tz = m.trailing_zeros();
     let m = m >> tz;
@@ -118,9 +137,9 @@ fn make_u128(neg: bool, m: u128, exp: i64) -> Kind {
     Kind::Fin { neg, mant, exp }
 }
 
-/// The exact value `±m × 2^exp`, canonicalised.
+/// The exact value `±m × 2^exp`, canonicalised (`m = 0` gives a zero of that sign).
 fn make_big(neg: bool, m: BigUint, exp: i64) -> Kind {
-    let Some(tz) = m.trailing_zeros() else { return Kind::Zero };
+    let Some(tz) = m.trailing_zeros() else { return Kind::Zero(neg) };
     let m = if tz > 0 { m >> tz } else { m };
     let exp = exp + tz as i64;
     let bits = m.bits();
@@ -190,14 +209,22 @@ fn round_kind(k: &Kind, prec: u32) -> Kind {
 
 fn negate(k: Kind) -> Kind {
     match k {
-        Kind::Zero => Kind::Zero,
+        Kind::Zero(n) => Kind::Zero(!n),
         Kind::Inf(n) => Kind::Inf(!n),
         Kind::Fin { neg, mant, exp } => Kind::Fin { neg: !neg, mant, exp },
     }
 }
 
+/// Below zero (-0 is not).
 fn is_neg(k: &Kind) -> bool {
     matches!(k, Kind::Inf(true) | Kind::Fin { neg: true, .. })
+}
+
+/// The sign bit (set for -0 too).
+fn sign_bit(k: &Kind) -> bool {
+    match k {
+        Kind::Zero(n) | Kind::Inf(n) | Kind::Fin { neg: n, .. } => *n,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,8 +236,10 @@ fn add_kinds(x: &Kind, y: &Kind, negate_y: bool, prec: u32) -> Result<Kind, Arit
         (Kind::Inf(a), Kind::Inf(b)) if *a != (*b ^ negate_y) => Err(ArithmeticError::NotANumber),
         (Kind::Inf(a), _) => Ok(Kind::Inf(*a)),
         (_, Kind::Inf(b)) => Ok(Kind::Inf(*b ^ negate_y)),
-        (_, Kind::Zero) => Ok(round_kind(x, prec)),
-        (Kind::Zero, _) => {
+        // -0 + -0 = -0; any other sum of zeros is +0.
+        (Kind::Zero(a), Kind::Zero(b)) => Ok(Kind::Zero(*a && (*b ^ negate_y))),
+        (_, Kind::Zero(_)) => Ok(round_kind(x, prec)),
+        (Kind::Zero(_), _) => {
             let r = round_kind(y, prec);
             Ok(if negate_y { negate(r) } else { r })
         }
@@ -229,10 +258,12 @@ fn add_finite(na: bool, a: &Mant, ea: i64, nb: bool, b: &Mant, eb: i64, prec: u3
             let (a, b) = (u128::from(*a) << da, u128::from(*b) << db);
             let (neg, m) = if na == nb {
                 (na, a + b)
-            } else if a >= b {
-                (na, a - b)
             } else {
-                (nb, b - a)
+                match a.cmp(&b) {
+                    Ordering::Equal => return Kind::Zero(false), // exact cancellation: +0
+                    Ordering::Greater => (na, a - b),
+                    Ordering::Less => (nb, b - a),
+                }
             };
             return round_u128(neg, m, emin, prec);
         }
@@ -254,7 +285,7 @@ fn add_finite(na: bool, a: &Mant, ea: i64, nb: bool, b: &Mant, eb: i64, prec: u3
         (na, a + b)
     } else {
         match a.cmp(&b) {
-            Ordering::Equal => return Kind::Zero,
+            Ordering::Equal => return Kind::Zero(false), // exact cancellation: +0
             Ordering::Greater => (na, a - b),
             Ordering::Less => (nb, b - a),
         }
@@ -262,12 +293,13 @@ fn add_finite(na: bool, a: &Mant, ea: i64, nb: bool, b: &Mant, eb: i64, prec: u3
     round_big(neg, m, emin, prec, false)
 }
 
-/// `x × y`.
+/// `x × y`; the sign is the xor of the operand signs (zeros included).
 fn mul_kinds(x: &Kind, y: &Kind, prec: u32) -> Result<Kind, ArithmeticError> {
+    let sign = sign_bit(x) ^ sign_bit(y);
     match (x, y) {
-        (Kind::Inf(_), Kind::Zero) | (Kind::Zero, Kind::Inf(_)) => Err(ArithmeticError::NotANumber),
-        (Kind::Inf(_), _) | (_, Kind::Inf(_)) => Ok(Kind::Inf(is_neg(x) ^ is_neg(y))),
-        (Kind::Zero, _) | (_, Kind::Zero) => Ok(Kind::Zero),
+        (Kind::Inf(_), Kind::Zero(_)) | (Kind::Zero(_), Kind::Inf(_)) => Err(ArithmeticError::NotANumber),
+        (Kind::Inf(_), _) | (_, Kind::Inf(_)) => Ok(Kind::Inf(sign)),
+        (Kind::Zero(_), _) | (_, Kind::Zero(_)) => Ok(Kind::Zero(sign)),
         (Kind::Fin { neg: na, mant: a, exp: ea }, Kind::Fin { neg: nb, mant: b, exp: eb }) => {
             let (neg, exp) = (na ^ nb, ea + eb);
             Ok(match (a, b) {
@@ -280,13 +312,14 @@ fn mul_kinds(x: &Kind, y: &Kind, prec: u32) -> Result<Kind, ArithmeticError> {
     }
 }
 
-/// `x / y`; `x/0` is ±Inf by the sign of `x`.
+/// `x / y`; the sign is the xor of the operand signs (zeros included), so `x/±0` is ±Inf by the
+/// signs of `x` and of the zero.
 fn div_kinds(x: &Kind, y: &Kind, prec: u32) -> Result<Kind, ArithmeticError> {
+    let sign = sign_bit(x) ^ sign_bit(y);
     match (x, y) {
-        (Kind::Zero, Kind::Zero) | (Kind::Inf(_), Kind::Inf(_)) => Err(ArithmeticError::NotANumber),
-        (Kind::Inf(_), _) => Ok(Kind::Inf(is_neg(x) ^ is_neg(y))),
-        (_, Kind::Zero) => Ok(Kind::Inf(is_neg(x))),
-        (Kind::Zero, _) | (_, Kind::Inf(_)) => Ok(Kind::Zero),
+        (Kind::Zero(_), Kind::Zero(_)) | (Kind::Inf(_), Kind::Inf(_)) => Err(ArithmeticError::NotANumber),
+        (Kind::Inf(_), _) | (_, Kind::Zero(_)) => Ok(Kind::Inf(sign)),
+        (Kind::Zero(_), _) | (_, Kind::Inf(_)) => Ok(Kind::Zero(sign)),
         (Kind::Fin { neg: na, mant: a, exp: ea }, Kind::Fin { neg: nb, mant: b, exp: eb }) => {
             Ok(div_finite(na ^ nb, a, *ea, b, *eb, prec))
         }
@@ -306,13 +339,13 @@ fn div_finite(neg: bool, a: &Mant, ea: i64, b: &Mant, eb: i64, prec: u32) -> Kin
     round_big(neg, q, ea - eb - s as i64, prec, !r.is_zero())
 }
 
-/// `x` truncated toward zero (exact).
+/// `x` truncated toward zero (exact; a zero result keeps the sign of `x`).
 fn trunc_kind(k: &Kind) -> Kind {
     match k {
         Kind::Fin { neg, mant, exp } if *exp < 0 => {
             let shift = exp.unsigned_abs();
             if shift >= mant.bits() {
-                return Kind::Zero;
+                return Kind::Zero(*neg);
             }
             match mant {
                 Mant::Small(v) => make_u128(*neg, u128::from(v >> shift), 0),
@@ -362,7 +395,8 @@ impl Number {
     /// Go's: exact (so correctly rounded) whenever the decimal exponent, including the count of
     /// fraction digits, is within ±248; beyond that the power of five is itself rounded at 576 bits
     /// as Go does. A literal whose binary exponent leaves ±2³¹ is malformed (Go: "exponent
-    /// overflow"); one whose power of five overflows is ±Inf or 0 (e.g. `1e1000000000` is +Inf).
+    /// overflow"); one whose power of five overflows is ±Inf or ±0 (e.g. `1e1000000000` is +Inf).
+    /// A zero keeps the literal's sign (`-0`, `-0.0e5` and `-1e-1000000000` are -0, as in Go).
     /// The work is bounded by the literal's length, whatever its exponent.
     pub fn parse(s: &str) -> Option<Number> {
         parse::parse(s)
@@ -378,7 +412,8 @@ impl Number {
         Number::with(make_u128(false, u128::from(v), 0), Self::INT_PRECISION)
     }
 
-    /// A float at 53 bits (as cty's `NumberFloatVal`). `None` for NaN; infinities map to ±Inf.
+    /// A float at 53 bits (as cty's `NumberFloatVal`). `None` for NaN; infinities map to ±Inf and
+    /// -0.0 to -0.
     pub fn from_f64(v: f64) -> Option<Number> {
         if v.is_nan() {
             return None;
@@ -404,18 +439,25 @@ impl Number {
         Number::with(Kind::Inf(true), Self::FLOAT_PRECISION)
     }
 
-    /// Zero at 64 bits (as cty's `Zero`).
+    /// +0 at 64 bits (as cty's `Zero`).
     pub fn zero() -> Number {
-        Number::with(Kind::Zero, Self::INT_PRECISION)
+        Number::with(Kind::Zero(false), Self::INT_PRECISION)
     }
 
+    /// True for +0 and -0.
     pub fn is_zero(&self) -> bool {
-        matches!(self.kind, Kind::Zero)
+        matches!(self.kind, Kind::Zero(_))
     }
 
-    /// True for values below zero (including -Inf); zero is never negative.
+    /// True for values below zero (including -Inf); zero, -0 included, is never negative (as
+    /// big.Float's `Sign() < 0`). See [`Number::is_sign_negative`] for the sign bit.
     pub fn is_negative(&self) -> bool {
         is_neg(&self.kind)
+    }
+
+    /// True when the sign bit is set: for values below zero and for -0 (big.Float's `Signbit`).
+    pub fn is_sign_negative(&self) -> bool {
+        sign_bit(&self.kind)
     }
 
     pub fn is_infinite(&self) -> bool {
@@ -429,25 +471,25 @@ impl Number {
     /// True for finite integral values (as big.Float's `IsInt`).
     pub fn is_integer(&self) -> bool {
         match &self.kind {
-            Kind::Zero => true,
+            Kind::Zero(_) => true,
             Kind::Inf(_) => false,
             Kind::Fin { exp, .. } => *exp >= 0,
         }
     }
 
-    /// -1, 0 or 1 by the sign of the value.
+    /// -1, 0 or 1 by the sign of the value (0 for -0 too).
     pub fn signum(&self) -> i32 {
         match &self.kind {
-            Kind::Zero => 0,
+            Kind::Zero(_) => 0,
             k if is_neg(k) => -1,
             _ => 1,
         }
     }
 
-    /// The value as i64 when it is an integer that fits.
+    /// The value as i64 when it is an integer that fits (`Some(0)` for -0).
     pub fn to_i64(&self) -> Option<i64> {
         match &self.kind {
-            Kind::Zero => Some(0),
+            Kind::Zero(_) => Some(0),
             Kind::Inf(_) => None,
             Kind::Fin { neg, mant: Mant::Small(m), exp } if (0..64).contains(exp) => {
                 let mag = u128::from(*m) << exp;
@@ -461,10 +503,10 @@ impl Number {
         }
     }
 
-    /// The value as u64 when it is a non-negative integer that fits.
+    /// The value as u64 when it is a non-negative integer that fits (`Some(0)` for -0).
     pub fn to_u64(&self) -> Option<u64> {
         match &self.kind {
-            Kind::Zero => Some(0),
+            Kind::Zero(_) => Some(0),
             Kind::Fin { neg: false, mant: Mant::Small(m), exp } if (0..64).contains(exp) => {
                 u64::try_from(u128::from(*m) << exp).ok()
             }
@@ -472,11 +514,11 @@ impl Number {
         }
     }
 
-    /// Nearest f64, ties to even (infinities map to infinities; out of range values overflow to
-    /// ±infinity or underflow to ±0 through the subnormals).
+    /// Nearest f64, ties to even (infinities map to infinities, -0 to -0.0; out of range values
+    /// overflow to ±infinity or underflow to ±0 through the subnormals).
     pub fn to_f64(&self) -> f64 {
         let (neg, mant, exp) = match &self.kind {
-            Kind::Zero => return 0.0,
+            Kind::Zero(neg) => return if *neg { -0.0 } else { 0.0 },
             Kind::Inf(neg) => return if *neg { f64::NEG_INFINITY } else { f64::INFINITY },
             Kind::Fin { neg, mant, exp } => (*neg, mant, *exp),
         };
@@ -505,7 +547,7 @@ impl Number {
     /// The integer part as a big integer (truncated toward zero); `None` for infinities.
     pub fn to_bigint_trunc(&self) -> Option<BigInt> {
         match trunc_kind(&self.kind) {
-            Kind::Zero => Some(BigInt::zero()),
+            Kind::Zero(_) => Some(BigInt::zero()),
             Kind::Inf(_) => None,
             Kind::Fin { neg, mant, exp } => {
                 let mag = mant.big().into_owned() << exp as u64;
@@ -560,8 +602,8 @@ impl Number {
         self.checked_mul(o).unwrap_or_else(|_| Number::pos_inf())
     }
 
-    /// Division as Terraform does it: `x/0` is ±Inf (of the sign of x), `0/0` is an error.
-    /// `Inf/Inf` is an error too.
+    /// Division as Terraform does it: `x/±0` is ±Inf (the sign is the xor of the signs, so `1/-0`
+    /// is -Inf), `0/0` is an error. `Inf/Inf` is an error too.
     pub fn div(&self, o: &Number) -> Result<Number, ArithmeticError> {
         let prec = self.prec.max(o.prec);
         Ok(Number::with(div_kinds(&self.kind, &o.kind, prec)?, prec))
@@ -569,7 +611,8 @@ impl Number {
 
     /// Terraform's `%`: truncated remainder with the dividend's sign; `x % 0` is `x` (even for an
     /// infinite `x`). Any other infinite operand is an error (Terraform fails on those too).
-    /// The result has the precision of `self`.
+    /// The result has the precision of `self`. A zero remainder is +0, except `-0 % y` (y > 0),
+    /// which is -0 (cty subtracts `y × +0` from `x`).
     pub fn rem(&self, o: &Number) -> Result<Number, ArithmeticError> {
         if o.is_zero() {
             return Ok(self.clone());
@@ -578,45 +621,55 @@ impl Number {
             return Err(ArithmeticError::NotANumber);
         }
         let px = self.prec;
-        // Integers well inside the precision: no rounding anywhere, so this is the exact remainder.
-        if let (Some(x), Some(y)) = (self.to_i64(), o.to_i64()) {
+        // Integers well inside the precision: no rounding anywhere, so this is the exact remainder
+        // (a zero remainder of a nonzero `x` is the cancellation `x - x`, so +0; a zero `x` takes the
+        // general path for its sign).
+        if let (Some(x), Some(y), false) = (self.to_i64(), o.to_i64(), self.is_zero()) {
             if 64 - x.unsigned_abs().leading_zeros() < px {
                 let r = i128::from(x) % i128::from(y);
                 return Ok(Number::with(make_u128(r < 0, r.unsigned_abs(), 0), px));
             }
         }
         // cty: rat = x / y; work = SetInt(trunc(rat)) at x's precision; work = y × work; x - work.
+        // The truncation goes through a big.Int, which has no -0.
         let rat = div_kinds(&self.kind, &o.kind, px.max(o.prec))?;
-        let work = round_kind(&trunc_kind(&rat), px);
+        let work = match trunc_kind(&rat) {
+            Kind::Zero(_) => Kind::Zero(false),
+            k => round_kind(&k, px),
+        };
         let work = mul_kinds(&o.kind, &work, px)?;
         Ok(Number::with(add_kinds(&self.kind, &work, true, px)?, px))
     }
 
+    /// `-self`; flips the sign of zero too (`neg(0)` is -0).
     pub fn neg(&self) -> Number {
         Number::with(negate(self.kind.clone()), self.prec)
     }
 
+    /// `|self|`; +0 for ±0.
     pub fn abs(&self) -> Number {
         match &self.kind {
             Kind::Inf(_) => Number::with(Kind::Inf(false), self.prec),
             Kind::Fin { mant, exp, .. } => {
                 Number::with(Kind::Fin { neg: false, mant: mant.clone(), exp: *exp }, self.prec)
             }
-            Kind::Zero => self.clone(),
+            Kind::Zero(_) => Number::with(Kind::Zero(false), self.prec),
         }
     }
 
-    /// The integer part (toward zero); exact, keeps the precision.
+    /// The integer part (toward zero); exact, keeps the precision and the sign (`trunc(-0.5)` is -0).
     pub fn trunc(&self) -> Number {
         Number::with(trunc_kind(&self.kind), self.prec)
     }
 
-    /// The greatest integer not above the value; exact, keeps the precision. Infinities stay.
+    /// The greatest integer not above the value; exact, keeps the precision. Infinities stay; a zero
+    /// result keeps the sign of the value (`floor(-0)` is -0, `floor(0.5)` is +0).
     pub fn floor(&self) -> Number {
         self.round_integral(true)
     }
 
-    /// The least integer not below the value; exact, keeps the precision. Infinities stay.
+    /// The least integer not below the value; exact, keeps the precision. Infinities stay; a zero
+    /// result keeps the sign of the value (`ceil(-0.5)` is -0).
     pub fn ceil(&self) -> Number {
         self.round_integral(false)
     }
@@ -632,7 +685,7 @@ impl Number {
         if *neg == down {
             q += 1u32;
         }
-        // floor/ceil of a p-bit value fits in p bits, so this rounding is exact.
+        // floor/ceil of a p-bit value fits in p bits, so this rounding is exact; q = 0 gives ±0 by `neg`.
         Number::with(round_big(*neg, q, 0, self.prec, false), self.prec)
     }
 
@@ -657,8 +710,12 @@ impl Number {
 }
 
 impl PartialEq for Number {
+    /// Numeric: `-0 == 0`.
     fn eq(&self, o: &Number) -> bool {
-        self.kind == o.kind
+        match (&self.kind, &o.kind) {
+            (Kind::Zero(_), Kind::Zero(_)) => true,
+            (a, b) => a == b,
+        }
     }
 }
 impl Eq for Number {}
@@ -673,7 +730,7 @@ impl Ord for Number {
             match k {
                 Kind::Inf(true) => -2,
                 Kind::Fin { neg: true, .. } => -1,
-                Kind::Zero => 0,
+                Kind::Zero(_) => 0,
                 Kind::Fin { neg: false, .. } => 1,
                 Kind::Inf(false) => 2,
             }
@@ -693,12 +750,16 @@ impl Ord for Number {
 }
 impl Hash for Number {
     fn hash<H: Hasher>(&self, h: &mut H) {
-        // The representation is canonical, so equal values hash equally whatever their precision.
-        self.kind.hash(h);
+        // The representation is canonical, so equal values hash equally whatever their precision;
+        // the sign of zero is left out, as -0 == 0.
+        match &self.kind {
+            Kind::Zero(_) => Kind::Zero(false).hash(h),
+            k => k.hash(h),
+        }
     }
 }
 impl fmt::Display for Number {
-    /// Go's `Text('f', -1)`: `+Inf`/`-Inf` for infinities.
+    /// Go's `Text('f', -1)`: `+Inf`/`-Inf` for infinities, `-0` for -0.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = display::format(self);
         // Honour a width (`{:>8}`); a precision would truncate the text, so it is ignored.

@@ -9,7 +9,7 @@ use super::{Kind, Mant, Number};
 
 pub(super) fn format(n: &Number) -> String {
     let (neg, mant, exp) = match &n.kind {
-        Kind::Zero => return "0".to_owned(),
+        Kind::Zero(neg) => return if *neg { "-0" } else { "0" }.to_owned(),
         Kind::Inf(neg) => return if *neg { "-Inf" } else { "+Inf" }.to_owned(),
         Kind::Fin { neg, mant, exp } => (*neg, mant, *exp),
     };

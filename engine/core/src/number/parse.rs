@@ -81,7 +81,8 @@ pub(super) fn parse(s: &str) -> Option<Number> {
         Mant::Big(v) => v.bits() == 0,
     };
     if zero {
-        return Some(Number::with(Kind::Zero, PREC));
+        // Go keeps the sign: "-0" is -0.
+        return Some(Number::with(Kind::Zero(neg), PREC));
     }
 
     // value = n × 10^(exp - frac) (or n × 10^-frac × 2^exp), split as n × 2^exp2' × 5^exp5.
@@ -109,7 +110,7 @@ pub(super) fn parse(s: &str) -> Option<Number> {
             }
             (Kind::Fin { mant, exp: pe, .. }, false) => div_finite(neg, &n, e, &mant, pe, PREC),
             (_, true) => Kind::Inf(neg), // 5^exp5 overflowed
-            (_, false) => Kind::Zero,
+            (_, false) => Kind::Zero(neg), // underflow keeps the sign
         }
     };
     Some(Number::with(kind, PREC))

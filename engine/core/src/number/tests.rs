@@ -60,7 +60,7 @@ fn parse_and_display() {
     let long = "123456789012345678901234567890";
     let cases: &[(&str, &str)] = &[
         ("0", "0"),
-        ("-0", "0"),
+        ("-0", "-0"), // tf 1.0.3: tostring(-0)
         ("+0", "0"),
         ("0.000", "0"),
         ("0e99999999999", "0"), // tf: zero whatever the exponent
@@ -171,8 +171,8 @@ fn arithmetic() {
         ("1e-7", "/", "3", "0.000000033333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333333336"), // tf
         ("-2.5", "*", "-4", "10"),
         ("-2.5", "*", "4", "-10"),
-        ("0", "*", "-1", "0"),
-        ("-0", "-", "0", "0"),
+        ("0", "*", "-1", "-0"), // tf 1.0.3
+        ("-0", "-", "0", "-0"),
         ("5", "-", "5", "0"),
         ("-5", "+", "5", "0"),
         ("1e30", "-", "1", "999999999999999999999999999999"),
@@ -303,16 +303,221 @@ fn infinities() {
 }
 
 #[test]
-fn negative_zero_is_zero() {
-    for z in [p("-0"), i(0).mul(&i(-1)), p("-1").mul(&p("0")), f(-0.0), p("-1e-1000000000"), p("-0.5").ceil()] {
-        check(&z, "0");
-        assert!(z.is_zero() && !z.is_negative() && z.signum() == 0);
-        assert_eq!(z, Number::zero());
-        assert_eq!(hash_of(&z), hash_of(&Number::zero()));
-    }
-    check(&p("-0").abs(), "0");
+fn width_and_debug() {
     assert_eq!(format!("[{:>6}|{:<5}|{:.1}]", p("-1.5"), i(7), p("2.25")), "[  -1.5|7    |2.25]");
-    check(&p("0").neg(), "0");
+    assert_eq!(format!("[{:>4}|{:<3}]", p("-0"), i(0)), "[  -0|0  ]");
+    assert_eq!(format!("{:?}", p("-0")), "Number(-0, prec 512)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed zero, as big.Float (Go's math/big rules; "tf 1.0.3" marks what Terraform 1.0.3 shows).
+
+#[test]
+fn signed_zero_parse_and_display() {
+    let cases: &[(&str, &str)] = &[
+        ("-0", "-0"),   // tf 1.0.3: tostring(-0), "x${-0}" is "x-0"
+        ("-0.0", "-0"), // tf 1.0.3: tostring(-0.0)
+        ("+0", "0"),
+        ("0", "0"),
+        ("-000", "-0"),
+        ("-.0", "-0"),
+        ("-0.", "-0"),
+        ("-0e5", "-0"),
+        ("-0.000e-99999999999", "-0"),
+        ("-0p3", "-0"),
+        ("-1e-1000000000", "-0"), // underflow keeps the sign
+        ("1e-1000000000", "0"),
+    ];
+    for (s, want) in cases {
+        let n = p(s);
+        check(&n, want);
+        assert!(n.is_zero(), "{s}");
+        assert_eq!(n.is_sign_negative(), want.starts_with('-'), "{s}");
+        assert_eq!(n.precision(), 512, "{s}");
+        // The text reads back as the same zero, sign included.
+        assert_eq!(p(&n.to_string()).kind, n.kind, "{s}");
+    }
+}
+
+#[test]
+fn signed_zero_is_still_zero() {
+    // (value, whether it is -0)
+    let cases: Vec<(Number, bool)> = vec![
+        (p("0"), false),
+        (p("-0"), true),
+        (i(0), false),
+        (Number::zero(), false),
+        (Number::zero().neg(), true),
+        (i(0).mul(&i(-1)), true), // tf 1.0.3: tostring(0 * -1) is "-0"
+        (p("-1").mul(&p("0")), true),
+        (f(0.0), false),
+        (f(-0.0), true),
+        (Number::from_u64(0), false),
+        (Number::from_bigint(&BigInt::from(0)), false),
+        (p("-0.5").ceil(), true),
+        (p("-0.5").trunc(), true),
+        (p("-0").abs(), false),
+        (p("-1e-400000000").mul(&p("1e-400000000")), true),
+    ];
+    let zero = Number::zero();
+    for (z, neg) in &cases {
+        check(z, if *neg { "-0" } else { "0" });
+        assert!(z.is_zero() && z.is_finite() && z.is_integer(), "{z:?}");
+        assert!(!z.is_negative(), "{z:?}: -0 is not below zero");
+        assert_eq!(z.is_sign_negative(), *neg, "{z:?}");
+        assert_eq!(z.signum(), 0, "{z:?}");
+        assert_eq!(z.to_i64(), Some(0), "{z:?}");
+        assert_eq!(z.to_u64(), Some(0), "{z:?}");
+        assert_eq!(z.to_bigint_trunc(), Some(BigInt::from(0)), "{z:?}");
+        assert_eq!(z.to_f64().to_bits(), if *neg { (-0.0f64).to_bits() } else { 0 }, "{z:?}");
+        // Equality, ordering and hashing are numeric.
+        assert_eq!(z, &zero);
+        assert_eq!(z.cmp(&zero), Ordering::Equal);
+        assert_eq!(zero.cmp(z), Ordering::Equal);
+        assert_eq!(hash_of(z), hash_of(&zero), "{z:?}");
+        assert!(z.cty_equals(&zero) && zero.cty_equals(z), "{z:?}");
+        assert!(*z < p("1e-400") && *z > p("-1e-400") && *z > Number::neg_inf(), "{z:?}");
+    }
+    let set: std::collections::HashSet<Number> = cases.into_iter().map(|(z, _)| z).collect();
+    assert_eq!(set.len(), 1);
+    // f64 round trips keep the sign; tiny negative values go to -0.0.
+    assert_eq!(Number::from_f64(-0.0).unwrap().to_f64().to_bits(), (-0.0f64).to_bits());
+    assert_eq!(p("-1e-400").to_f64().to_bits(), (-0.0f64).to_bits());
+    assert_eq!(p("1e-400").to_f64().to_bits(), 0);
+    // -0 and 0 sort together, between the negative and the positive values.
+    let mut v = [p("1"), p("-0"), p("-1"), p("0"), p("-1e-400")];
+    v.sort();
+    assert_eq!(v.iter().map(Number::to_string).collect::<Vec<_>>(), ["-1", &format!("-0.{}1", zeros(399)), "-0", "0", "1"]);
+}
+
+#[test]
+fn signed_zero_arithmetic() {
+    let nan = "error: the result is not a number";
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // Add: -0 + -0 = -0, any other sum of zeros +0; x + ±0 = x; an exact cancellation is +0.
+        ("-0", "+", "-0", "-0"),
+        ("-0", "+", "0", "0"),
+        ("0", "+", "-0", "0"),
+        ("0", "+", "0", "0"),
+        ("-0", "+", "5", "5"),
+        ("-0", "+", "-3", "-3"),
+        ("-3", "+", "-0", "-3"),
+        ("-0", "+", "-inf", "-Inf"),
+        ("5", "+", "-5", "0"),
+        ("-5", "+", "5", "0"),
+        ("-2.5", "+", "2.5", "0"),
+        ("-1e400", "+", "1e400", "0"),
+        ("1e-400", "+", "-1e-400", "0"),
+        // Sub is x + (-y): -0 - +0 = -0, other differences of zeros +0; x - x = +0.
+        ("0", "-", "0", "0"),
+        ("-0", "-", "0", "-0"),
+        ("-0", "-", "-0", "0"),
+        ("0", "-", "-0", "0"),
+        ("5", "-", "5", "0"),
+        ("-5", "-", "-5", "0"),
+        ("-1e400", "-", "-1e400", "0"),
+        ("0", "-", "5", "-5"),
+        ("-0", "-", "-5", "5"),
+        ("7", "-", "-0", "7"),
+        ("-0", "-", "inf", "-Inf"),
+        // Mul: the sign is the xor of the signs.
+        ("0", "*", "-1", "-0"),
+        ("-1", "*", "0", "-0"),
+        ("-0", "*", "-1", "0"),
+        ("-0", "*", "2.5", "-0"),
+        ("-0", "*", "-0", "0"),
+        ("-0", "*", "0", "-0"),
+        ("0", "*", "0", "0"),
+        ("-0", "*", "inf", nan),
+        ("-inf", "*", "-0", nan),
+        ("-1e-400000000", "*", "1e-400000000", "-0"), // underflow keeps the sign
+        ("-1e-400000000", "*", "-1e-400000000", "0"),
+        // Quo: the sign is the xor of the signs, for zero and infinite results.
+        ("1", "/", "0", "+Inf"),
+        ("1", "/", "-0", "-Inf"), // tf 1.0.3: 1/(0 * -1)
+        ("-1", "/", "0", "-Inf"),
+        ("-1", "/", "-0", "+Inf"),
+        ("inf", "/", "-0", "-Inf"),
+        ("-inf", "/", "-0", "+Inf"),
+        ("0", "/", "5", "0"),
+        ("0", "/", "-5", "-0"),
+        ("-0", "/", "5", "-0"),
+        ("-0", "/", "-5", "0"),
+        ("-0", "/", "inf", "-0"),
+        ("-1", "/", "inf", "-0"),
+        ("1", "/", "-inf", "-0"),
+        ("-1", "/", "-inf", "0"),
+        ("-0", "/", "0", nan),
+        ("0", "/", "-0", nan),
+        ("-1e-400000000", "/", "1e400000000", "-0"), // underflow keeps the sign
+        // %: cty's x - y·trunc(x/y), trunc through a big.Int (so +0): x - (y × +0).
+        ("-0", "%", "3", "-0"),
+        ("-0", "%", "-3", "0"),
+        ("0", "%", "3", "0"),
+        ("0", "%", "-3", "0"),
+        ("-0", "%", "2.5", "-0"),
+        ("-0", "%", "-2.5", "0"),
+        ("-6", "%", "3", "0"),
+        ("6", "%", "-3", "0"),
+        ("-6", "%", "-3", "0"),
+        ("-5", "%", "2.5", "0"),
+        ("-0.5", "%", "1", "-0.5"),
+        ("-0", "%", "0", "-0"), // x % ±0 is x
+        ("5", "%", "-0", "5"),
+        ("-0", "%", "inf", nan),
+    ];
+    for (a, op, b, want) in cases {
+        check_op(op, &p(a), &p(b), want);
+    }
+    // The same with 64-bit integers and 53-bit floats: the signs do not depend on the precision.
+    check(&i(0).mul(&i(-1)), "-0");
+    assert_eq!(i(1).div(&i(0).mul(&i(-1))), Ok(Number::neg_inf())); // tf 1.0.3
+    check(&f(-0.0).add(&f(-0.0)), "-0");
+    check(&f(-0.0).add(&i(0)), "0");
+    check(&f(-0.0).sub(&i(0)), "-0");
+    check(&f(2.5).sub(&f(2.5)), "0");
+    check(&f(-0.0).mul(&p("3")), "-0");
+    check(&i(-7).rem(&i(7)).unwrap(), "0");
+    check(&f(-0.0).rem(&i(7)).unwrap(), "-0");
+    assert_eq!(f(-1.0).div(&f(-0.0)), Ok(Number::pos_inf()));
+    // The precision rules are unchanged.
+    assert_eq!(f(-0.0).add(&p("-0")).precision(), 512);
+    assert_eq!(i(0).mul(&i(-1)).precision(), 64);
+}
+
+#[test]
+fn signed_zero_unary() {
+    // (value, neg, abs)
+    let cases = [("0", "-0", "0"), ("-0", "0", "0"), ("5", "-5", "5"), ("-5", "5", "5")];
+    for (v, neg, abs) in cases {
+        check(&p(v).neg(), neg);
+        check(&p(v).abs(), abs);
+        check(&p(v).neg().neg(), v);
+    }
+    check(&i(0).neg(), "-0");
+    check(&f(-0.0).abs(), "0");
+    assert_eq!(p("-0").abs().precision(), 512);
+    // (value, floor, ceil, trunc): a zero result keeps the sign of the value.
+    let cases = [
+        ("0", "0", "0", "0"),
+        ("-0", "-0", "-0", "-0"),
+        ("0.5", "0", "1", "0"),
+        ("-0.5", "-1", "-0", "-0"),
+        ("0.999", "0", "1", "0"),
+        ("-0.999", "-1", "-0", "-0"),
+        ("1e-400", "0", "1", "0"),
+        ("-1e-400", "-1", "-0", "-0"),
+        ("-1.5", "-2", "-1", "-1"),
+    ];
+    for (v, fl, ce, tr) in cases {
+        check(&p(v).floor(), fl);
+        check(&p(v).ceil(), ce);
+        check(&p(v).trunc(), tr);
+    }
+    check(&f(-0.25).ceil(), "-0");
+    check(&f(-0.25).trunc(), "-0");
+    check(&f(-0.0).floor(), "-0");
+    assert_eq!(f(-0.25).ceil().precision(), 53);
 }
 
 #[test]
@@ -445,10 +650,10 @@ fn rounding_to_integers() {
     let cases = [
         ("2.5", "2", "3", "2"),
         ("-2.5", "-3", "-2", "-2"),
-        ("-0.5", "-1", "0", "0"),
+        ("-0.5", "-1", "-0", "-0"),
         ("0.5", "0", "1", "0"),
         ("1e-400", "0", "1", "0"),
-        ("-1e-400", "-1", "0", "0"),
+        ("-1e-400", "-1", "-0", "-0"),
         ("7", "7", "7", "7"),
         ("-7", "-7", "-7", "-7"),
         ("0", "0", "0", "0"),
@@ -477,7 +682,7 @@ fn exact_round(digits: &str, e10: i64, prec: u32) -> Kind {
     } else {
         let d = BigUint::from(10u32).pow((-e10) as u32);
         if n.bits() == 0 {
-            return Kind::Zero;
+            return Kind::Zero(false);
         }
         div_finite(false, &Mant::Big(n), 0, &Mant::Big(d), 0, prec)
     }
@@ -527,11 +732,16 @@ proptest! {
     fn i64_arithmetic_is_exact(a: i64, b: i64) {
         let (x, y) = (i(a), i(b));
         let (a, b) = (i128::from(a), i128::from(b));
-        for (got, want) in [(x.add(&y), a + b), (x.sub(&y), a - b), (x.mul(&y), a * b)] {
+        // A zero sum or difference of integers is +0; a zero product is -0 when exactly one
+        // operand is negative.
+        let neg_zero_product = (a < 0) != (b < 0);
+        for (got, want, neg_zero) in [(x.add(&y), a + b, false), (x.sub(&y), a - b, false), (x.mul(&y), a * b, neg_zero_product)] {
             let exact = Number::from_bigint(&BigInt::from(want));
             prop_assert_eq!(&got, &exact);
             prop_assert_eq!(hash_of(&got), hash_of(&exact));
-            if 128 - want.unsigned_abs().leading_zeros() <= got.precision() {
+            if want == 0 {
+                prop_assert_eq!(got.to_string(), if neg_zero { "-0" } else { "0" });
+            } else if 128 - want.unsigned_abs().leading_zeros() <= got.precision() {
                 prop_assert_eq!(got.to_string(), want.to_string());
             } else {
                 // A product whose odd part needs at most 64 bits keeps 64 bits of precision, so
@@ -542,7 +752,7 @@ proptest! {
         }
         prop_assert_eq!(x.cmp(&y), a.cmp(&b));
         prop_assert_eq!(x.to_string(), a.to_string());
-        prop_assert_eq!(x.neg().to_string(), (-a).to_string());
+        prop_assert_eq!(x.neg().to_string(), if a == 0 { "-0".to_owned() } else { (-a).to_string() });
         prop_assert_eq!(x.abs().to_string(), a.abs().to_string());
         if b != 0 {
             prop_assert_eq!(x.rem(&y).unwrap().to_string(), (a % b).to_string());
@@ -571,7 +781,7 @@ proptest! {
         let v = f64::from_bits(bits);
         prop_assume!(v.is_finite());
         let n = f(v);
-        prop_assert_eq!(n.to_f64(), if v == 0.0 { 0.0 } else { v });
+        prop_assert_eq!(n.to_f64().to_bits(), v.to_bits()); // -0.0 too
         if v.is_normal() && !is_power_of_two(&n) {
             // Shortest at 53 bits: reads back as the same f64 (ties may differ from Rust's choice).
             prop_assert_eq!(n.to_string().parse::<f64>().unwrap(), v);

@@ -360,10 +360,7 @@ impl<'a> EvalContext<'a> {
                 return Err(self.error(
                     c.cond_expr.span(),
                     "Incorrect condition type",
-                    format!(
-                        "The condition expression must be of type bool. {}",
-                        ops::type_required("bool", &cond)
-                    ),
+                    "The condition expression must be of type bool.",
                 ))
             }
         };

@@ -125,6 +125,20 @@ impl EvalContext<'_> {
                 None => return Err(self.unsupported_attr(name, span)),
             },
             Value::Unknown(Type::Map(et)) => Value::Unknown(*et),
+            Value::Unknown(Type::List(_) | Type::Set(_) | Type::Tuple(_)) => {
+                return Err(self.error(
+                    span,
+                    "Unsupported attribute",
+                    "Can't access attributes on a list of objects. Did you mean to access an attribute for a specific element of the list, or across all elements of the list?",
+                ))
+            }
+            Value::Unknown(t @ (Type::String | Type::Number | Type::Bool)) => {
+                return Err(self.error(
+                    span,
+                    "Unsupported attribute",
+                    format!("Can't access attributes on a primitive-typed value ({}).", t.friendly_name()),
+                ))
+            }
             Value::Unknown(_) => Value::unknown(),
             Value::Object(mut m) => match m.remove(name) {
                 Some(x) => x,
