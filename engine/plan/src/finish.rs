@@ -1,0 +1,83 @@
+//! Turning a finished plan walk into a [`Plan`]: orphans the walk did not reach (resources gone
+//! from the configuration, module instances gone), output changes, a stable order.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use infra_core::{Diagnostics, Type, Value};
+
+use crate::model::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
+use crate::walker::Walker;
+
+pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
+    let diags = w.diagnostics();
+    let mut changes = std::mem::take(&mut *w.changes.lock().expect("lock"));
+    let claimed = w.claimed.lock().expect("lock").clone();
+    let targeted = !w.options.targets.is_empty() || !w.options.excludes.is_empty();
+    if w.options.mode == PlanMode::Normal && !diags.has_errors() {
+        for (addr, inst) in &w.prior {
+            if claimed.contains(addr) || addr.resource.mode == infra_core::addr::Mode::Data {
+                continue;
+            }
+            if targeted && !w.options.targets.iter().any(|t| t.contains(addr)) {
+                continue;
+            }
+            let before = Value::from_json(&inst.attributes, &Type::Dynamic).unwrap_or_else(Value::unknown);
+            changes.push(ResourceChange {
+                addr: addr.clone(),
+                provider: inst.provider.clone(),
+                action: Action::Delete,
+                before: Some(before),
+                after: None,
+                requires_replace: Vec::new(),
+                reason: Some(Reason::NoResourceConfig),
+                dependencies: inst.dependencies.clone(),
+                schema_version: inst.schema_version,
+            });
+        }
+    }
+    changes.sort_by(|a, b| a.addr.cmp(&b.addr));
+    let mut drift = std::mem::take(&mut *w.drift.lock().expect("lock"));
+    drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    let outputs = output_changes(&w);
+    let plan = Plan {
+        environment: w.options.environment.clone(),
+        mode: w.options.mode.clone(),
+        prior_state: w.prior_state.clone(),
+        changes,
+        outputs,
+        config_hash: String::new(),
+        variables: w.options.variables.clone(),
+        drift,
+        targeted,
+    };
+    (plan, diags)
+}
+
+/// Root output changes: new values against the ones in the prior state.
+fn output_changes(w: &Walker) -> BTreeMap<String, OutputChange> {
+    let mut out = BTreeMap::new();
+    let after = w.root_outputs();
+    let declared = &w.config.module.outputs;
+    for (name, prior) in &w.prior_state.outputs {
+        let before = Value::from_json(&prior.value, &Type::from_json(&prior.ty).unwrap_or(Type::Dynamic)).map(|v| v.mark_if(prior.sensitive));
+        let now = if w.options.mode == PlanMode::Destroy { None } else { after.get(name).cloned() };
+        let action = match (&before, &now) {
+            (_, None) if !declared.contains_key(name) || w.options.mode == PlanMode::Destroy => Action::Delete,
+            (_, None) => continue,
+            (Some(b), Some(a)) if a.is_wholly_known() && b.clone().unmark_deep().0 == a.clone().unmark_deep().0 => Action::NoOp,
+            _ => Action::Update,
+        };
+        out.insert(name.clone(), OutputChange { action, before, after: now, sensitive: prior.sensitive || declared.get(name).is_some_and(|o| o.sensitive) });
+    }
+    if w.options.mode != PlanMode::Destroy {
+        for (name, v) in after {
+            if out.contains_key(&name) {
+                continue;
+            }
+            let sensitive = declared.get(&name).is_some_and(|o| o.sensitive);
+            out.insert(name, OutputChange { action: Action::Create, before: None, after: Some(v), sensitive });
+        }
+    }
+    out
+}

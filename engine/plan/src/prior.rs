@@ -1,0 +1,124 @@
+//! The prior state as the walk sees it: instances indexed by address, `moved` blocks applied,
+//! and resource values seeded so references to resources the walk does not visit (excluded or
+//! untargeted) still see their stored values.
+
+use std::collections::{BTreeMap, HashMap};
+
+use infra_config::{Config, Expr};
+use infra_core::addr::{parse_target, InstanceKey, ModuleInstance, ResourceAddr, ResourceInstanceAddr, Target};
+use infra_core::{Diagnostic, Diagnostics, Value};
+use infra_state::{ResourceInstance, StateSnapshot};
+
+use crate::values::{EvalState, Expansion, ResourceEntry};
+
+/// The address of a stored instance.
+pub fn instance_addr(r: &ResourceInstance) -> Option<ResourceInstanceAddr> {
+    let module = if r.module.is_empty() {
+        ModuleInstance::root()
+    } else {
+        match parse_target(&r.module) {
+            Ok(Target::Module(m)) => m,
+            _ => return None,
+        }
+    };
+    Some(ResourceInstanceAddr {
+        resource: ResourceAddr { module, mode: r.mode, ty: r.type_name.clone(), name: r.name.clone() },
+        key: r.index.clone(),
+    })
+}
+
+type Indexed = (HashMap<ResourceInstanceAddr, ResourceInstance>, HashMap<ResourceInstanceAddr, String>);
+
+/// Indexes the prior state by address and applies the root module's `moved` blocks.
+pub fn index_prior(config: &Config, prior: &StateSnapshot) -> Result<Indexed, Diagnostics> {
+    let mut by_addr = HashMap::new();
+    for r in prior.resources.values() {
+        if let Some(a) = instance_addr(r) {
+            by_addr.insert(a, r.clone());
+        }
+    }
+    let mut moved_from = HashMap::new();
+    let mut diags = Diagnostics::new();
+    for m in &config.module.moved {
+        let (from, to) = match (expr_target(&m.from), expr_target(&m.to)) {
+            (Ok(f), Ok(t)) => (f, t),
+            (Err(e), _) | (_, Err(e)) => {
+                diags.push(Diagnostic::error("Invalid \"moved\" address", e).with_subject(m.range.clone()));
+                continue;
+            }
+        };
+        let moves: Vec<(ResourceInstanceAddr, ResourceInstanceAddr)> = by_addr
+            .keys()
+            .filter_map(|a| renamed(a, &from, &to).map(|b| (a.clone(), b)))
+            .collect();
+        for (old, new) in moves {
+            if by_addr.contains_key(&new) {
+                continue;
+            }
+            if let Some(mut inst) = by_addr.remove(&old) {
+                inst.module = if new.resource.module.is_root() { String::new() } else { new.resource.module.to_string() };
+                inst.type_name = new.resource.ty.clone();
+                inst.name = new.resource.name.clone();
+                inst.index = new.key.clone();
+                moved_from.insert(new.clone(), old.to_string());
+                by_addr.insert(new, inst);
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((by_addr, moved_from))
+}
+
+fn expr_target(e: &Expr) -> Result<Target, String> {
+    let span = hcl_edit::Span::span(&e.expr).unwrap_or(0..0);
+    let text = e.file.text().get(span).unwrap_or_default().trim().to_string();
+    parse_target(&text)
+}
+
+/// Where `a` goes under a `moved { from, to }`, if it is moved.
+fn renamed(a: &ResourceInstanceAddr, from: &Target, to: &Target) -> Option<ResourceInstanceAddr> {
+    match (from, to) {
+        (Target::Instance(f), Target::Instance(t)) if f == a => Some(t.clone()),
+        (Target::Resource(f), Target::Resource(t)) if *f == a.resource => Some(t.instance(a.key.clone())),
+        (Target::Module(f), Target::Module(t)) if a.resource.module.0.starts_with(&f.0) => {
+            let mut m = t.0.clone();
+            m.extend(a.resource.module.0[f.0.len()..].iter().cloned());
+            let mut r = a.resource.clone();
+            r.module = ModuleInstance(m);
+            Some(r.instance(a.key.clone()))
+        }
+        _ => None,
+    }
+}
+
+/// Seeds resource values from the prior state (untyped JSON values: good enough for references
+/// from resources the walk does visit to ones it skips).
+pub fn seed_resources(state: &EvalState, prior: &HashMap<ResourceInstanceAddr, ResourceInstance>) {
+    let mut grouped: HashMap<ResourceAddr, BTreeMap<Option<InstanceKey>, Value>> = HashMap::new();
+    for (addr, inst) in prior {
+        let v = Value::from_json(&inst.attributes, &infra_core::Type::Dynamic).unwrap_or_else(Value::unknown);
+        grouped.entry(addr.resource.clone()).or_default().insert(addr.key.clone(), v);
+    }
+    let mut resources = state.resources.write().expect("lock");
+    for (addr, instances) in grouped {
+        let expansion = match instances.keys().next() {
+            Some(Some(InstanceKey::Int(_))) => {
+                let max = instances.keys().filter_map(|k| match k {
+                    Some(InstanceKey::Int(i)) => Some(*i),
+                    _ => None,
+                }).max().unwrap_or(-1);
+                Expansion::Count(max + 1)
+            }
+            Some(Some(InstanceKey::Str(_))) => Expansion::ForEach(
+                instances.keys().filter_map(|k| match k {
+                    Some(InstanceKey::Str(s)) => Some((s.clone(), Value::unknown())),
+                    _ => None,
+                }).collect(),
+            ),
+            _ => Expansion::Single,
+        };
+        resources.insert(addr, ResourceEntry { expansion, instances });
+    }
+}

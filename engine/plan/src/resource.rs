@@ -1,0 +1,471 @@
+//! Resource nodes: expansion into instances, refresh, planning each instance's change (or, in
+//! apply mode, planning it again with known values and handing it to the applier), orphans.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use infra_config::{IgnoreChanges, Resource, ResourceMode};
+use infra_core::addr::{InstanceKey, Mode, ResourceAddr, ResourceInstanceAddr};
+use infra_core::{Diagnostic, Diagnostics, Type, Value};
+use infra_graph::{Node, NodeKind};
+use infra_lang::refs::references;
+use infra_provider::{BlockSchema, PlanRequest, Provider, ResourceSchema};
+use tokio::task::JoinSet;
+
+use crate::model::{Action, PlanMode, Reason, ResourceChange};
+use crate::providers::{provider_source, provider_state_addr};
+use crate::state_values::{mark_sensitive, value_from_state};
+use crate::values::{Expansion, InstanceContext, ResourceEntry};
+use crate::walker::{module_at, module_prefix, WalkMode, Walker};
+
+/// What an instance task needs besides the walker.
+#[derive(Clone)]
+struct InstanceJob {
+    addr: ResourceInstanceAddr,
+    ctx: InstanceContext,
+    local: String,
+    schema: Arc<ResourceSchema>,
+    provider: Arc<dyn Provider>,
+    provider_addr: String,
+    dependencies: Vec<String>,
+}
+
+impl Walker {
+    pub(crate) async fn visit_resource(self: Arc<Self>, node: &Node, direct_target: bool) -> Result<(), Diagnostics> {
+        let NodeKind::Resource(rmode, ty, name) = &node.kind else { return Ok(()) };
+        let Some(cfg) = module_at(&self.config, &node.module) else { return Ok(()) };
+        let local = match rmode {
+            ResourceMode::Managed => format!("{ty}.{name}"),
+            ResourceMode::Data => format!("data.{ty}.{name}"),
+        };
+        let Some(res) = cfg.module.resources.get(&local) else { return Ok(()) };
+        let key = res.provider_key();
+        let Some(provider) = self.provider_for(&node.module, &key) else {
+            return Err(Diagnostics::from(
+                Diagnostic::error("Provider configuration not present", format!("The provider configuration for \"{key}\" needed by {local} is not available."))
+                    .with_subject(res.decl_range.clone()),
+            ));
+        };
+        let schemas = match rmode {
+            ResourceMode::Managed => &provider.schema().resources,
+            ResourceMode::Data => &provider.schema().data_sources,
+        };
+        let Some(schema) = schemas.get(ty.as_str()) else {
+            let hint = infra_lang::suggest::did_you_mean(ty, schemas.keys().map(String::as_str))
+                .map(|s| format!(" Did you mean \"{s}\"?"))
+                .unwrap_or_default();
+            let what = if *rmode == ResourceMode::Data { "data source" } else { "resource type" };
+            return Err(Diagnostics::from(
+                Diagnostic::error(
+                    "Invalid resource type",
+                    format!("The provider {} does not support {what} \"{ty}\".{hint}", provider_source(&self.config, &node.module, key.split('.').next().unwrap_or(&key))),
+                )
+                .with_subject(res.decl_range.clone()),
+            ));
+        };
+        let schema = Arc::new(schema.clone());
+        let local_name = key.split('.').next().unwrap_or(&key);
+        let alias = key.split_once('.').map(|(_, a)| a);
+        let provider_addr = provider_state_addr(&provider_source(&self.config, &node.module, local_name), alias);
+        let dependencies = self.resource_dependencies(node);
+        let mode = match rmode {
+            ResourceMode::Managed => Mode::Managed,
+            ResourceMode::Data => Mode::Data,
+        };
+        let mut diags = Diagnostics::new();
+        let mut tasks: JoinSet<(ResourceAddr, Result<(Option<InstanceKey>, Option<Value>), Diagnostics>)> = JoinSet::new();
+        for (inst, _) in self.state.module_instances(&node.module) {
+            let raddr = ResourceAddr { module: inst.clone(), mode, ty: ty.clone(), name: name.clone() };
+            let where_ = format!("{}{local}", module_prefix(&inst));
+            let exp = match crate::expand::expansion(&self, res.count.as_ref(), res.for_each.as_ref(), &inst, &where_) {
+                Ok(e) => e,
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            };
+            let keys = exp.keys();
+            self.state.resources.write().expect("lock").insert(raddr.clone(), ResourceEntry { expansion: exp.clone(), instances: BTreeMap::new() });
+            for k in &keys {
+                let iaddr = raddr.instance(k.clone());
+                let untargeted = direct_target && !self.options.targets.iter().any(|t| t.contains(&iaddr));
+                let excluded = self.options.excludes.iter().any(|t| matches!(t, infra_core::addr::Target::Instance(i) if *i == iaddr));
+                if untargeted || excluded {
+                    self.claimed.lock().expect("lock").insert(iaddr.clone());
+                    if let Some(p) = self.prior.get(&iaddr) {
+                        let v = value_from_state(&p.attributes, &schema);
+                        if let Some(e) = self.state.resources.write().expect("lock").get_mut(&raddr) {
+                            e.instances.insert(k.clone(), v);
+                        }
+                    }
+                    continue;
+                }
+                let job = InstanceJob {
+                    addr: iaddr,
+                    ctx: exp.context(k),
+                    local: local.clone(),
+                    schema: schema.clone(),
+                    provider: provider.clone(),
+                    provider_addr: provider_addr.clone(),
+                    dependencies: dependencies.clone(),
+                };
+                let w = self.clone();
+                let path = node.module.clone();
+                let ra = raddr.clone();
+                tasks.spawn(async move {
+                    let key = job.addr.key.clone();
+                    let r = w.instance(&path, job).await.map(|v| (key, v));
+                    (ra, r)
+                });
+            }
+            self.orphans_of(&raddr, &keys, &schema, &provider_addr);
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (raddr, r) = match joined {
+                Ok(x) => x,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
+            match r {
+                Ok((k, Some(v))) => {
+                    if let Some(e) = self.state.resources.write().expect("lock").get_mut(&raddr) {
+                        e.instances.insert(k, v);
+                    }
+                }
+                Ok((_, None)) => {}
+                Err(d) => diags.extend(d),
+            }
+        }
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Prior instances of a resource whose keys the expansion no longer has: planned for deletion.
+    fn orphans_of(&self, raddr: &ResourceAddr, keys: &[Option<InstanceKey>], schema: &ResourceSchema, provider_addr: &str) {
+        let orphans: Vec<(ResourceInstanceAddr, infra_state::ResourceInstance)> = self
+            .prior
+            .iter()
+            .filter(|(a, _)| a.resource == *raddr && !keys.contains(&a.key))
+            .map(|(a, r)| (a.clone(), r.clone()))
+            .collect();
+        for (a, r) in orphans {
+            self.claimed.lock().expect("lock").insert(a.clone());
+            if raddr.mode == Mode::Data || !matches!(self.mode, WalkMode::Plan) {
+                continue;
+            }
+            let before = value_from_state(&r.attributes, schema);
+            self.changes.lock().expect("lock").push(ResourceChange {
+                addr: a,
+                provider: provider_addr.to_string(),
+                action: Action::Delete,
+                before: Some(before),
+                after: None,
+                requires_replace: Vec::new(),
+                reason: Some(Reason::NoInstanceKey),
+                dependencies: r.dependencies.clone(),
+                schema_version: r.schema_version,
+            });
+        }
+    }
+
+    /// Resources (config addresses) a resource depends on, directly or through locals, variables
+    /// and outputs, as recorded in state for ordering deletes.
+    fn resource_dependencies(&self, node: &Node) -> Vec<String> {
+        let Some(start) = self.graph.node(node) else { return Vec::new() };
+        let mut out = std::collections::BTreeSet::new();
+        let mut seen = std::collections::HashSet::new();
+        let mut stack = vec![start];
+        while let Some(n) = stack.pop() {
+            for dep in self.graph.graph.neighbors_directed(n, petgraph::Direction::Incoming) {
+                if !seen.insert(dep) {
+                    continue;
+                }
+                let d = &self.graph.graph[dep];
+                match &d.kind {
+                    NodeKind::Resource(..) => {
+                        out.insert(d.to_string());
+                        stack.push(dep);
+                    }
+                    NodeKind::Provider(_) => {}
+                    _ => stack.push(dep),
+                }
+            }
+        }
+        out.into_iter().collect()
+    }
+
+    /// Plans (or applies) one instance; returns the value references to it see.
+    async fn instance(&self, path: &[String], job: InstanceJob) -> Result<Option<Value>, Diagnostics> {
+        let res = module_at(&self.config, path).and_then(|c| c.module.resources.get(&job.local)).expect("resource exists");
+        self.claimed.lock().expect("lock").insert(job.addr.clone());
+        let stored = self.prior.get(&job.addr).cloned();
+        let tainted = stored.as_ref().is_some_and(|s| s.tainted);
+        let mut prior = stored.as_ref().map(|s| value_from_state(&s.attributes, &job.schema));
+        let ty = job.addr.resource.ty.clone();
+        let address = job.addr.to_string();
+        let is_data = job.addr.resource.mode == Mode::Data;
+
+        if let WalkMode::Apply { plan, applier } = &self.mode {
+            let planned = plan.changes.iter().find(|c| c.addr == job.addr).cloned();
+            if is_data {
+                let config = self.decode_config(res, &job)?;
+                let value = {
+                    let _permit = self.semaphore.acquire().await.expect("semaphore open");
+                    job.provider.read_data(&ty, &config).await.map_err(|d| tag(d, &address))?
+                };
+                let change = self.change(&job, Action::Read, prior.clone(), Some(value.clone()), None);
+                applier.apply(change, job.provider.clone(), &job.schema, config).await?;
+                return Ok(Some(value));
+            }
+            let action = match &planned {
+                None => return Ok(prior),
+                Some(c) => c.action,
+            };
+            match action {
+                Action::NoOp => return Ok(prior),
+                Action::Delete => return Ok(None),
+                Action::Read => return Ok(prior),
+                _ => {}
+            }
+            let config = self.decode_config(res, &job)?;
+            let plan_prior = if action.is_replace() { None } else { prior.clone() };
+            let (after, _) = self.provider_plan(&job, res, plan_prior.as_ref(), &config).await?;
+            let change = self.change(&job, action, prior.clone(), Some(after), planned.and_then(|c| c.reason));
+            let _permit = self.semaphore.acquire().await.expect("semaphore open");
+            let new = applier.apply(change, job.provider.clone(), &job.schema, config).await?;
+            return Ok(new.map(|v| mark_sensitive(v, &job.schema)));
+        }
+
+        // Plan mode: refresh first.
+        if !is_data && self.options.refresh && prior.is_some() && self.options.mode != PlanMode::Destroy {
+            let old = prior.clone().expect("checked");
+            let refreshed = {
+                let _permit = self.semaphore.acquire().await.expect("semaphore open");
+                job.provider.read(&ty, &old).await.map_err(|d| tag(d, &address))?
+            };
+            let refreshed = refreshed.map(|v| mark_sensitive(v, &job.schema));
+            let changed = match &refreshed {
+                None => true,
+                Some(v) => v.clone().unmark_deep().0 != old.clone().unmark_deep().0,
+            };
+            if changed {
+                let action = if refreshed.is_none() { Action::Delete } else { Action::Update };
+                let d = self.change(&job, action, Some(old), refreshed.clone(), None);
+                self.drift.lock().expect("lock").push(d);
+            }
+            prior = refreshed;
+        }
+        if self.options.mode == PlanMode::RefreshOnly {
+            return Ok(prior);
+        }
+        let config = self.decode_config(res, &job)?;
+        self.check_conditions(res, &job, &res.lifecycle.preconditions, None, "Resource precondition failed")?;
+        if is_data {
+            let deps_pending = self.has_pending_changes(&res.depends_on, &job);
+            if config.is_wholly_known() && !deps_pending {
+                let _permit = self.semaphore.acquire().await.expect("semaphore open");
+                let v = job.provider.read_data(&ty, &config).await.map_err(|d| tag(d, &address))?;
+                return Ok(Some(mark_sensitive(v, &job.schema)));
+            }
+            let after = Value::Unknown(job.schema.block.value_type());
+            let change = self.change(&job, Action::Read, prior, Some(config), None);
+            self.changes.lock().expect("lock").push(change);
+            return Ok(Some(after));
+        }
+        let change = self.plan_change(res, &job, prior, config, tainted).await?;
+        let value = change.after.clone();
+        if let Some(after) = &value {
+            if after.is_wholly_known() {
+                self.check_conditions(res, &job, &res.lifecycle.postconditions, Some(after.clone()), "Resource postcondition failed")?;
+            }
+        }
+        self.changes.lock().expect("lock").push(change);
+        Ok(value)
+    }
+
+    fn change(&self, job: &InstanceJob, action: Action, before: Option<Value>, after: Option<Value>, reason: Option<Reason>) -> ResourceChange {
+        let reason = reason.or_else(|| self.moved_from.get(&job.addr).map(|f| Reason::MovedFrom(f.clone())));
+        ResourceChange {
+            addr: job.addr.clone(),
+            provider: job.provider_addr.clone(),
+            action,
+            before,
+            after,
+            requires_replace: Vec::new(),
+            reason,
+            dependencies: job.dependencies.clone(),
+            schema_version: job.schema.version,
+        }
+    }
+
+    fn decode_config(&self, res: &Resource, job: &InstanceJob) -> Result<Value, Diagnostics> {
+        let scope = self.scope(&job.addr.resource.module, job.ctx.clone());
+        let decoder = self.decoder(&scope, Some(job.addr.to_string()));
+        let v = decoder.decode(&res.body, &job.schema.block, &res.range)?;
+        let d = job.provider.validate_resource(&job.addr.resource.ty, &v);
+        if d.has_errors() {
+            return Err(tag(d, &job.addr.to_string()));
+        }
+        Ok(v)
+    }
+
+    fn check_conditions(&self, res: &Resource, job: &InstanceJob, checks: &[infra_config::Check], self_value: Option<Value>, summary: &str) -> Result<(), Diagnostics> {
+        let mut diags = Diagnostics::new();
+        for check in checks {
+            let mut scope = self.scope(&job.addr.resource.module, job.ctx.clone());
+            scope.self_value = self_value.clone();
+            let mut ectx = infra_lang::EvalContext::new(&scope, &self.functions, &self.fctx, &check.condition.file);
+            match ectx.eval(&check.condition.expr) {
+                Ok(v) if v.as_bool() == Some(false) => {
+                    let mut mctx = infra_lang::EvalContext::new(&scope, &self.functions, &self.fctx, &check.error_message.file);
+                    let msg = mctx.eval(&check.error_message.expr).ok().and_then(|m| m.as_str().map(str::to_string)).unwrap_or_default();
+                    diags.push(Diagnostic::error(summary, msg).with_subject(check.condition.range()).with_address(job.addr.to_string()));
+                }
+                Ok(_) => {}
+                Err(d) => diags.push(*d),
+            }
+        }
+        let _ = res;
+        if diags.has_errors() {
+            Err(diags)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Whether any resource named in `depends_on` has a pending change.
+    fn has_pending_changes(&self, depends_on: &[infra_config::Expr], job: &InstanceJob) -> bool {
+        let changes = self.changes.lock().expect("lock");
+        depends_on.iter().any(|e| {
+            references(&e.expr, &e.file).iter().any(|r| {
+                let target = match (r.root.as_str(), r.first_attr(), r.second_attr()) {
+                    ("data", Some(t), Some(n)) => (Mode::Data, t.to_string(), n.to_string()),
+                    (t, Some(n), _) => (Mode::Managed, t.to_string(), n.to_string()),
+                    _ => return false,
+                };
+                changes.iter().any(|c| {
+                    c.action != Action::NoOp
+                        && c.addr.resource.module == job.addr.resource.module
+                        && (c.addr.resource.mode, c.addr.resource.ty.clone(), c.addr.resource.name.clone()) == target
+                })
+            })
+        })
+    }
+
+    /// Asks the provider for the planned state, with `ignore_changes` applied.
+    async fn provider_plan(&self, job: &InstanceJob, res: &Resource, prior: Option<&Value>, config: &Value) -> Result<(Value, Vec<infra_provider::AttrPath>), Diagnostics> {
+        let proposed = proposed_state(&job.schema.block, prior, config);
+        let resp = job
+            .provider
+            .plan(PlanRequest { type_name: job.addr.resource.ty.clone(), prior_state: prior.cloned(), proposed_new_state: proposed, config: config.clone() })
+            .await
+            .map_err(|d| tag(d, &job.addr.to_string()))?;
+        let mut planned = mark_sensitive(resp.planned_state, &job.schema);
+        let mut requires_replace = resp.requires_replace;
+        if let (Some(prior), Value::Object(m)) = (prior, &mut planned) {
+            let ignored: Vec<String> = match &res.lifecycle.ignore_changes {
+                IgnoreChanges::None => Vec::new(),
+                IgnoreChanges::All => job.schema.block.attributes.iter().filter(|(_, a)| !a.computed || a.optional).map(|(k, _)| k.clone()).collect(),
+                IgnoreChanges::Paths(p) => p.iter().map(ignore_path_root).collect(),
+            };
+            if let Some(pm) = prior.entries() {
+                for attr in ignored {
+                    if let Some(old) = pm.get(&attr) {
+                        m.insert(attr.clone(), old.clone());
+                        requires_replace.retain(|p| p.0.first() != Some(&infra_provider::PathStep::Attr(attr.clone())));
+                    }
+                }
+            }
+        }
+        Ok((planned, requires_replace))
+    }
+
+    async fn plan_change(&self, res: &Resource, job: &InstanceJob, prior: Option<Value>, config: Value, tainted: bool) -> Result<ResourceChange, Diagnostics> {
+        let (planned, requires_replace) = self.provider_plan(job, res, prior.as_ref(), &config).await?;
+        let Some(before) = prior else {
+            return Ok(self.change(job, Action::Create, None, Some(planned), None));
+        };
+        let mut reason = None;
+        if self.options.replace.contains(&job.addr) {
+            reason = Some(Reason::ReplaceByRequest);
+        } else if tainted {
+            reason = Some(Reason::Tainted);
+        } else if self.triggers_changed(res, job) {
+            reason = Some(Reason::ReplaceByTriggers);
+        }
+        if reason.is_some() || !requires_replace.is_empty() {
+            let (after, _) = self.provider_plan(job, res, None, &config).await?;
+            let action = if res.lifecycle.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate };
+            if res.lifecycle.prevent_destroy {
+                return Err(prevent_destroy(res, &job.addr));
+            }
+            let mut c = self.change(job, action, Some(before), Some(after), reason);
+            c.requires_replace = requires_replace;
+            return Ok(c);
+        }
+        let same = planned.is_wholly_known() && planned.clone().unmark_deep().0 == before.clone().unmark_deep().0;
+        let action = if same { Action::NoOp } else { Action::Update };
+        Ok(self.change(job, action, Some(before), Some(planned), None))
+    }
+
+    /// Whether something named in `replace_triggered_by` has a pending change.
+    fn triggers_changed(&self, res: &Resource, job: &InstanceJob) -> bool {
+        self.has_pending_changes(&res.lifecycle.replace_triggered_by, job)
+    }
+}
+
+/// The error for a plan that would destroy a `prevent_destroy` resource.
+pub(crate) fn prevent_destroy(res: &Resource, addr: &ResourceInstanceAddr) -> Diagnostics {
+    Diagnostics::from(
+        Diagnostic::error(
+            "Instance cannot be destroyed",
+            format!("Resource {addr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target flag."),
+        )
+        .with_subject(res.decl_range.clone())
+        .with_address(addr.to_string()),
+    )
+}
+
+/// The top-level attribute an `ignore_changes` entry names (`tags` of `tags["Name"]`).
+fn ignore_path_root(e: &infra_config::Expr) -> String {
+    let span = hcl_edit::Span::span(&e.expr).unwrap_or(0..0);
+    let text = e.file.text().get(span).unwrap_or_default().trim().trim_matches('"');
+    text.split(['.', '[']).next().unwrap_or_default().to_string()
+}
+
+/// The configuration merged over the prior state: configured values win; computed attributes
+/// left unset keep their prior value (or stay null for the provider to mark unknown).
+pub fn proposed_state(schema: &BlockSchema, prior: Option<&Value>, config: &Value) -> Value {
+    let empty = BTreeMap::new();
+    let cfg = config.entries().unwrap_or(&empty);
+    let old = prior.and_then(Value::entries);
+    let mut out = BTreeMap::new();
+    for (name, a) in &schema.attributes {
+        let c = cfg.get(name).cloned().unwrap_or(Value::Null(a.ty.clone()));
+        let v = if c.is_null() && a.computed {
+            old.and_then(|m| m.get(name)).cloned().unwrap_or(Value::Null(a.ty.clone()))
+        } else {
+            c
+        };
+        out.insert(name.clone(), v);
+    }
+    for name in schema.block_types.keys() {
+        out.insert(name.clone(), cfg.get(name).cloned().unwrap_or(Value::Null(Type::Dynamic)));
+    }
+    Value::Object(out)
+}
+
+fn tag(d: Diagnostics, address: &str) -> Diagnostics {
+    Diagnostics(
+        d.into_iter()
+            .map(|x| if x.address.is_none() { x.with_address(address) } else { x })
+            .collect(),
+    )
+}
+
+#[allow(dead_code)]
+fn expansion_is_single(e: &Expansion) -> bool {
+    matches!(e, Expansion::Single)
+}
