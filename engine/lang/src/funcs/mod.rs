@@ -64,7 +64,13 @@ pub struct Param {
 
 impl Param {
     pub const fn new(name: &'static str, ty: Type) -> Param {
-        Param { name, ty, allow_null: false, allow_unknown: false, allow_marked: false }
+        Param {
+            name,
+            ty,
+            allow_null: false,
+            allow_unknown: false,
+            allow_marked: false,
+        }
     }
     pub const fn nullable(mut self) -> Param {
         self.allow_null = true;
@@ -91,10 +97,16 @@ pub struct FnError {
 
 impl FnError {
     pub fn arg(i: usize, message: impl Into<String>) -> FnError {
-        FnError { arg: Some(i), message: message.into() }
+        FnError {
+            arg: Some(i),
+            message: message.into(),
+        }
     }
     pub fn call(message: impl Into<String>) -> FnError {
-        FnError { arg: None, message: message.into() }
+        FnError {
+            arg: None,
+            message: message.into(),
+        }
     }
 }
 
@@ -132,8 +144,12 @@ pub fn ret_bool(_: &[Value]) -> Result<Type, FnError> {
 pub enum CallError {
     UnknownFunction,
     /// Too few arguments: the name of the first missing parameter.
-    NotEnoughArgs { missing: &'static str },
-    TooManyArgs { max: usize },
+    NotEnoughArgs {
+        missing: &'static str,
+    },
+    TooManyArgs {
+        max: usize,
+    },
     Failed(FnError),
 }
 
@@ -167,7 +183,13 @@ impl Functions {
 
     /// Shorthand for registering a function with fixed parameters.
     pub fn def(&mut self, name: &'static str, params: Vec<Param>, ret: ReturnTypeFn, call: ImplFn) {
-        self.add(Function { name, params, variadic: None, ret, call });
+        self.add(Function {
+            name,
+            params,
+            variadic: None,
+            ret,
+            call,
+        });
     }
 
     /// Shorthand for registering a function with a variadic tail.
@@ -179,7 +201,13 @@ impl Functions {
         ret: ReturnTypeFn,
         call: ImplFn,
     ) {
-        self.add(Function { name, params, variadic: Some(variadic), ret, call });
+        self.add(Function {
+            name,
+            params,
+            variadic: Some(variadic),
+            ret,
+            call,
+        });
     }
 
     /// Removes a function (templates may not call `templatefile`).
@@ -199,25 +227,42 @@ impl Functions {
     }
 
     /// Calls `name` with `args` through the common machinery (see the module doc).
-    pub fn call(&self, name: &str, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, CallError> {
+    pub fn call(
+        &self,
+        name: &str,
+        args: Vec<Value>,
+        ctx: &FuncContext,
+    ) -> Result<Value, CallError> {
         let f = self.get(name).ok_or(CallError::UnknownFunction)?;
         call_function(f, args, ctx)
     }
 }
 
 /// Runs one call of `f` through the common machinery.
-pub fn call_function(f: &Function, args: Vec<Value>, ctx: &FuncContext) -> Result<Value, CallError> {
+pub fn call_function(
+    f: &Function,
+    args: Vec<Value>,
+    ctx: &FuncContext,
+) -> Result<Value, CallError> {
     if args.len() < f.params.len() {
-        return Err(CallError::NotEnoughArgs { missing: f.params[args.len()].name });
+        return Err(CallError::NotEnoughArgs {
+            missing: f.params[args.len()].name,
+        });
     }
     if f.variadic.is_none() && args.len() > f.params.len() {
-        return Err(CallError::TooManyArgs { max: f.params.len() });
+        return Err(CallError::TooManyArgs {
+            max: f.params.len(),
+        });
     }
     let mut sensitive = false;
     let mut unknown = false;
     let mut converted = Vec::with_capacity(args.len());
     for (i, arg) in args.into_iter().enumerate() {
-        let p = f.params.get(i).or(f.variadic.as_ref()).expect("arity checked");
+        let p = f
+            .params
+            .get(i)
+            .or(f.variadic.as_ref())
+            .expect("arity checked");
         let arg = if p.allow_marked {
             arg
         } else {
@@ -228,7 +273,10 @@ pub fn call_function(f: &Function, args: Vec<Value>, ctx: &FuncContext) -> Resul
         if arg.is_null() && !p.allow_null {
             return Err(CallError::Failed(FnError::arg(
                 i,
-                format!("Invalid value for \"{}\" parameter: argument must not be null.", p.name),
+                format!(
+                    "Invalid value for \"{}\" parameter: argument must not be null.",
+                    p.name
+                ),
             )));
         }
         let arg = convert(&arg, &p.ty).map_err(|e| {
