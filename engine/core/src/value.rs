@@ -61,7 +61,8 @@ impl Value {
     /// A set of `elem`-typed values; sorts into canonical order and removes duplicates.
     pub fn set(elem: Type, mut items: Vec<Value>) -> Value {
         items.sort_by(canonical_cmp);
-        items.dedup_by(|a, b| canonical_cmp(a, b) == Ordering::Equal);
+        // Unknown elements stay distinct: they may turn out equal or not.
+        items.dedup_by(|a, b| a.is_wholly_known() && b.is_wholly_known() && canonical_cmp(a, b) == Ordering::Equal);
         Value::Set(elem, items)
     }
 

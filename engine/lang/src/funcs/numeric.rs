@@ -568,7 +568,10 @@ mod tests {
         );
         ea("sum(\"abc\")", 0, "cannot sum noniterable");
         ea("sum(null)", 0, "argument must not be null");
-        e("sum([\"1\"])", "returned value cty.StringVal(\"1\") does not conform");
+        e(
+            "sum([\"1\"])",
+            "returned value cty.StringVal(\"1\") does not conform",
+        );
         e(
             "sum(tolist([\"1\", \"2\"]))",
             "panic in function implementation",

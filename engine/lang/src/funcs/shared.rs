@@ -391,38 +391,3 @@ pub(crate) mod testing {
         }
     }
 }
-
-#[cfg(test)]
-mod difftest {
-    //! TEMPORARY: evaluates the calls listed in $FUNCS_DIFF_IN (one per line) and writes
-    //! `expr  =>  <type json> <value json>` or `expr  =>  ERR: <message>` to $FUNCS_DIFF_OUT.
-    #[test]
-    #[ignore]
-    fn diff_dump() {
-        let Ok(input) = std::env::var("FUNCS_DIFF_IN") else {
-            return;
-        };
-        let text = std::fs::read_to_string(input).unwrap();
-        let mut out = String::new();
-        for line in text
-            .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        {
-            let r = std::panic::catch_unwind(|| super::testing::run(line));
-            let s = match r {
-                Ok(Ok(v)) if v.is_sensitive() => "(sensitive)".to_string(),
-                Ok(Ok(v)) if !v.is_wholly_known() => format!("UNKNOWN {v:?}"),
-                Ok(Ok(v)) if v.is_null() => "(null output)".to_string(),
-                Ok(Ok(v)) => format!(
-                    "{} {}",
-                    serde_json::to_string(&v.ty().to_json()).unwrap(),
-                    serde_json::to_string(&v.to_json()).unwrap()
-                ),
-                Ok(Err(e)) => format!("ERR: {e:?}"),
-                Err(_) => "PANIC".to_string(),
-            };
-            out.push_str(&format!("{line}  =>  {s}\n"));
-        }
-        std::fs::write(std::env::var("FUNCS_DIFF_OUT").unwrap(), out).unwrap();
-    }
-}
