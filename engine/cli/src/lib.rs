@@ -6,6 +6,8 @@
 
 mod args;
 mod commands;
+mod progress;
+mod project;
 mod render;
 
 use std::process::ExitCode;
@@ -35,10 +37,19 @@ pub fn main() -> ExitCode {
         args::Command::Validate(a) => commands::validate::run(a),
         args::Command::Console(a) => commands::console::run(a),
         args::Command::Fmt(a) => commands::fmt::run(a),
+        args::Command::Plan(a) => commands::run::plan(a),
+        args::Command::Apply(a) => commands::run::apply(a),
+        args::Command::Destroy(a) => commands::run::destroy(a),
         args::Command::Version => {
             println!("infra v{}", env!("CARGO_PKG_VERSION"));
             0
         }
+        args::Command::Init(a) => commands::init::run(a),
+        args::Command::Output(a) => commands::output::run(a),
+        args::Command::Show(a) => commands::show::run(a),
+        args::Command::State(c) => commands::state::run(c),
+        args::Command::Graph(a) => commands::graph::run(a),
+        args::Command::ForceUnlock(a) => commands::unlock::run(a),
     };
     ExitCode::from(code)
 }

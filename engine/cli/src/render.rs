@@ -37,7 +37,8 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     };
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     let title = d.summary.as_str();
-    let origin = d.subject.as_ref().map(|r| format!("{}:{}:{}", r.filename, r.start.line, r.start.column)).unwrap_or_default();
+    // annotate-snippets adds `:line:col` to the origin itself.
+    let origin = d.subject.as_ref().map(|r| r.filename.to_string()).unwrap_or_default();
     let mut out = match d.subject.as_ref().and_then(|r| sources.get(&r.filename).map(|f| (r, f))) {
         Some((r, file)) => {
             let text = file.text();

@@ -145,10 +145,12 @@ impl Walker {
     /// Prior instances of a resource whose keys the expansion no longer has: planned for deletion.
     fn orphans_of(&self, raddr: &ResourceAddr, keys: &[Option<InstanceKey>], schema: &ResourceSchema, provider_addr: &str) {
         let orphans: Vec<(ResourceInstanceAddr, infra_state::ResourceInstance)> = self
-            .prior
-            .iter()
-            .filter(|(a, _)| a.resource == *raddr && !keys.contains(&a.key))
-            .map(|(a, r)| (a.clone(), r.clone()))
+            .prior_by_resource
+            .get(raddr)
+            .into_iter()
+            .flatten()
+            .filter(|a| !keys.contains(&a.key))
+            .filter_map(|a| self.prior.get(a).map(|r| (a.clone(), r.clone())))
             .collect();
         for (a, r) in orphans {
             self.claimed.lock().expect("lock").insert(a.clone());
@@ -184,9 +186,10 @@ impl Walker {
                 }
                 let d = &self.graph.graph[dep];
                 match &d.kind {
+                    // Direct resource dependencies only: theirs are recorded on them, and the
+                    // delete order follows the chain.
                     NodeKind::Resource(..) => {
                         out.insert(d.to_string());
-                        stack.push(dep);
                     }
                     NodeKind::Provider(_) => {}
                     _ => stack.push(dep),

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use infra_config::{Config, Expr, Module};
-use infra_core::addr::{InstanceKey, ModuleInstance, ResourceInstanceAddr};
+use infra_core::addr::{ModuleInstance, ResourceInstanceAddr};
 use infra_core::convert::convert;
 use infra_core::{Diagnostic, Diagnostics, Type, Value};
 use infra_graph::{build_graph, provider_node, ConfigGraph, Node, NodeKind, WalkOutcome};
@@ -63,6 +63,8 @@ pub struct Walker {
     /// The prior state's instances by address (after `moved` renames), with the reason.
     pub(crate) prior: HashMap<ResourceInstanceAddr, infra_state::ResourceInstance>,
     pub(crate) moved_from: HashMap<ResourceInstanceAddr, String>,
+    /// The prior instances of each resource.
+    pub(crate) prior_by_resource: HashMap<infra_core::addr::ResourceAddr, Vec<ResourceInstanceAddr>>,
     pub(crate) prior_state: StateSnapshot,
     pub(crate) changes: Mutex<Vec<ResourceChange>>,
     pub(crate) drift: Mutex<Vec<ResourceChange>>,
@@ -120,6 +122,10 @@ impl Walker {
         let mut module_outputs = HashMap::new();
         collect_outputs(&config, &mut module_outputs);
         let (prior, moved_from) = crate::prior::index_prior(&config, &prior_state)?;
+        let mut prior_by_resource: HashMap<infra_core::addr::ResourceAddr, Vec<ResourceInstanceAddr>> = HashMap::new();
+        for a in prior.keys() {
+            prior_by_resource.entry(a.resource.clone()).or_default().push(a.clone());
+        }
         let state = EvalState::new(module_outputs);
         crate::prior::seed_resources(&state, &prior);
         let cwd = std::env::current_dir().unwrap_or_default();
@@ -138,6 +144,7 @@ impl Walker {
             mode,
             prior,
             moved_from,
+            prior_by_resource,
             prior_state,
             changes: Mutex::new(Vec::new()),
             drift: Mutex::new(Vec::new()),

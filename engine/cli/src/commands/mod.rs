@@ -3,6 +3,15 @@
 
 pub mod console;
 pub mod fmt;
+pub mod graph;
+pub mod init;
+pub mod output;
+pub mod run;
+pub mod show;
+mod show_format;
+pub mod state;
+mod state_edit;
+pub mod unlock;
 pub mod validate;
 
 use std::io::IsTerminal;
