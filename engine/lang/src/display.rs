@@ -47,7 +47,13 @@ fn write_seq(out: &mut String, open: &str, close: &str, items: &[Value], level: 
     out.push_str(close);
 }
 
-fn write_map(out: &mut String, open: &str, close: &str, m: &std::collections::BTreeMap<String, Value>, level: usize) {
+fn write_map(
+    out: &mut String,
+    open: &str,
+    close: &str,
+    m: &std::collections::BTreeMap<String, Value>,
+    level: usize,
+) {
     out.push_str(open);
     if m.is_empty() {
         out.push_str(close);
@@ -90,7 +96,9 @@ pub fn write_string_quoted(out: &mut String, s: &str) {
             '\u{8}' => out.push_str("\\b"),
             '\u{c}' => out.push_str("\\f"),
             '\u{b}' => out.push_str("\\v"),
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c if c.is_control() || is_format_char(c) => {
                 let n = c as u32;
                 if n <= 0xffff {
@@ -119,9 +127,18 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("a".to_string(), Value::int(1));
         m.insert("d".to_string(), Value::empty_tuple());
-        assert_eq!(console_format(&Value::Object(m)), "{\n  \"a\" = 1\n  \"d\" = []\n}");
+        assert_eq!(
+            console_format(&Value::Object(m)),
+            "{\n  \"a\" = 1\n  \"d\" = []\n}"
+        );
         assert_eq!(console_format(&Value::string("a\nb")), "<<EOT\na\nb\nEOT");
-        assert_eq!(console_format(&Value::string("t\t\"q\"")), "\"t\\t\\\"q\\\"\"");
-        assert_eq!(console_format(&Value::int(1).mark_sensitive()), "(sensitive)");
+        assert_eq!(
+            console_format(&Value::string("t\t\"q\"")),
+            "\"t\\t\\\"q\\\"\""
+        );
+        assert_eq!(
+            console_format(&Value::int(1).mark_sensitive()),
+            "(sensitive)"
+        );
     }
 }

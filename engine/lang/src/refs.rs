@@ -43,14 +43,22 @@ impl Reference {
 
 /// All references in `expr`, in source order.
 pub fn references(expr: &Expression, file: &LineIndex) -> Vec<Reference> {
-    let mut w = Walker { file, bound: Vec::new(), out: Vec::new() };
+    let mut w = Walker {
+        file,
+        bound: Vec::new(),
+        out: Vec::new(),
+    };
     w.expr(expr);
     w.out
 }
 
 /// All references in a template.
 pub fn template_references(t: &Template, file: &LineIndex) -> Vec<Reference> {
-    let mut w = Walker { file, bound: Vec::new(), out: Vec::new() };
+    let mut w = Walker {
+        file,
+        bound: Vec::new(),
+        out: Vec::new(),
+    };
     w.template(t);
     w.out
 }
@@ -76,7 +84,10 @@ impl Walker<'_> {
 
     fn expr(&mut self, e: &Expression) {
         match e {
-            Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
+            Expression::Null(_)
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_) => {}
             Expression::Array(a) => a.iter().for_each(|x| self.expr(x)),
             Expression::Object(o) => {
                 for (k, v) in o.iter() {
@@ -104,10 +115,18 @@ impl Walker<'_> {
                     let mut end = t.expr.span().map(|s| s.end);
                     for op in &t.operators {
                         let step = match op.value() {
-                            TraversalOperator::GetAttr(id) => RefStep::Attr(id.value().as_str().to_string()),
-                            TraversalOperator::LegacyIndex(n) => RefStep::Key(n.value().to_string()),
-                            TraversalOperator::Index(Expression::Number(n)) => RefStep::Key(n.value().to_string()),
-                            TraversalOperator::Index(Expression::String(s)) => RefStep::Key(s.value().to_string()),
+                            TraversalOperator::GetAttr(id) => {
+                                RefStep::Attr(id.value().as_str().to_string())
+                            }
+                            TraversalOperator::LegacyIndex(n) => {
+                                RefStep::Key(n.value().to_string())
+                            }
+                            TraversalOperator::Index(Expression::Number(n)) => {
+                                RefStep::Key(n.value().to_string())
+                            }
+                            TraversalOperator::Index(Expression::String(s)) => {
+                                RefStep::Key(s.value().to_string())
+                            }
                             _ => RefStep::Dynamic,
                         };
                         let dynamic = step == RefStep::Dynamic;
@@ -138,7 +157,8 @@ impl Walker<'_> {
             Expression::ForExpr(f) => {
                 self.expr(&f.intro.collection_expr);
                 let n = self.bound.len();
-                self.bound.push(f.intro.value_var.value().as_str().to_string());
+                self.bound
+                    .push(f.intro.value_var.value().as_str().to_string());
                 if let Some(k) = &f.intro.key_var {
                     self.bound.push(k.value().as_str().to_string());
                 }
@@ -160,23 +180,24 @@ impl Walker<'_> {
                 Element::Literal(_) => {}
                 Element::Interpolation(i) => self.expr(&i.expr),
                 Element::Directive(dir) => match &**dir {
-                Directive::If(d) => {
-                    self.expr(&d.if_expr.cond_expr);
-                    self.template(&d.if_expr.template);
-                    if let Some(e) = &d.else_expr {
-                        self.template(&e.template);
+                    Directive::If(d) => {
+                        self.expr(&d.if_expr.cond_expr);
+                        self.template(&d.if_expr.template);
+                        if let Some(e) = &d.else_expr {
+                            self.template(&e.template);
+                        }
                     }
-                }
-                Directive::For(d) => {
-                    self.expr(&d.for_expr.collection_expr);
-                    let n = self.bound.len();
-                    self.bound.push(d.for_expr.value_var.value().as_str().to_string());
-                    if let Some(k) = &d.for_expr.key_var {
-                        self.bound.push(k.value().as_str().to_string());
+                    Directive::For(d) => {
+                        self.expr(&d.for_expr.collection_expr);
+                        let n = self.bound.len();
+                        self.bound
+                            .push(d.for_expr.value_var.value().as_str().to_string());
+                        if let Some(k) = &d.for_expr.key_var {
+                            self.bound.push(k.value().as_str().to_string());
+                        }
+                        self.template(&d.for_expr.template);
+                        self.bound.truncate(n);
                     }
-                    self.template(&d.for_expr.template);
-                    self.bound.truncate(n);
-                }
                 },
             }
         }

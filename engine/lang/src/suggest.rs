@@ -2,7 +2,10 @@
 
 /// The candidate closest to `name` by edit distance, when it is close enough to be a likely typo
 /// (distance below 3, as Terraform uses).
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (levenshtein(name, c), c))

@@ -37,7 +37,10 @@ pub struct TypeSpec {
 
 impl TypeSpec {
     pub fn any() -> TypeSpec {
-        TypeSpec { ty: Type::Dynamic, defaults: Defaults::default() }
+        TypeSpec {
+            ty: Type::Dynamic,
+            defaults: Defaults::default(),
+        }
     }
 
     /// Converts a value to this type and fills in defaults of optional attributes.
@@ -69,15 +72,32 @@ fn apply_defaults(v: Value, ty: &Type, d: &Defaults) -> Value {
             Value::Object(m)
         }
         (Value::List(et, items), Type::List(t)) => match &d.element {
-            Some(ed) => Value::List(et, items.into_iter().map(|x| apply_defaults(x, t, ed)).collect()),
+            Some(ed) => Value::List(
+                et,
+                items
+                    .into_iter()
+                    .map(|x| apply_defaults(x, t, ed))
+                    .collect(),
+            ),
             None => Value::List(et, items),
         },
         (Value::Set(et, items), Type::Set(t)) => match &d.element {
-            Some(ed) => Value::set(et, items.into_iter().map(|x| apply_defaults(x, t, ed)).collect()),
+            Some(ed) => Value::set(
+                et,
+                items
+                    .into_iter()
+                    .map(|x| apply_defaults(x, t, ed))
+                    .collect(),
+            ),
             None => Value::Set(et, items),
         },
         (Value::Map(et, m), Type::Map(t)) => match &d.element {
-            Some(ed) => Value::Map(et, m.into_iter().map(|(k, x)| (k, apply_defaults(x, t, ed))).collect()),
+            Some(ed) => Value::Map(
+                et,
+                m.into_iter()
+                    .map(|(k, x)| (k, apply_defaults(x, t, ed)))
+                    .collect(),
+            ),
             None => Value::Map(et, m),
         },
         (v, _) => v,
@@ -85,7 +105,10 @@ fn apply_defaults(v: Value, ty: &Type, d: &Defaults) -> Value {
 }
 
 /// Parses a type constraint expression. Quoted legacy forms give a warning alongside the result.
-pub fn parse_type(expr: &Expression, file: &LineIndex) -> Result<(TypeSpec, Option<Diagnostic>), Box<Diagnostic>> {
+pub fn parse_type(
+    expr: &Expression,
+    file: &LineIndex,
+) -> Result<(TypeSpec, Option<Diagnostic>), Box<Diagnostic>> {
     if let Expression::String(s) = expr {
         let ty = match s.value().as_str() {
             "string" => Type::String,
@@ -104,17 +127,35 @@ pub fn parse_type(expr: &Expression, file: &LineIndex) -> Result<(TypeSpec, Opti
             format!("Terraform 0.11 and earlier required type constraints to be given in quotes, but that form is now deprecated. Remove the quotes around {:?} to silence this warning.", s.value().as_str()),
         )
         .with_subject(file.range(expr.span().unwrap_or(0..0)));
-        return Ok((TypeSpec { ty, defaults: Defaults::default() }, Some(warn)));
+        return Ok((
+            TypeSpec {
+                ty,
+                defaults: Defaults::default(),
+            },
+            Some(warn),
+        ));
     }
     Ok((parse(expr, file, false)?, None))
 }
 
 fn invalid(expr: &Expression, file: &LineIndex, detail: impl Into<String>) -> Box<Diagnostic> {
-    Box::new(Diagnostic::error("Invalid type specification", detail).with_subject(file.range(expr.span().unwrap_or(0..0))))
+    Box::new(
+        Diagnostic::error("Invalid type specification", detail)
+            .with_subject(file.range(expr.span().unwrap_or(0..0))),
+    )
 }
 
-fn parse(expr: &Expression, file: &LineIndex, in_object: bool) -> Result<TypeSpec, Box<Diagnostic>> {
-    let plain = |ty| Ok(TypeSpec { ty, defaults: Defaults::default() });
+fn parse(
+    expr: &Expression,
+    file: &LineIndex,
+    in_object: bool,
+) -> Result<TypeSpec, Box<Diagnostic>> {
+    let plain = |ty| {
+        Ok(TypeSpec {
+            ty,
+            defaults: Defaults::default(),
+        })
+    };
     match expr {
         Expression::Variable(v) => match v.value().as_str() {
             "string" => plain(Type::String),
@@ -216,7 +257,10 @@ fn parse(expr: &Expression, file: &LineIndex, in_object: bool) -> Result<TypeSpe
 }
 
 /// An object attribute's type: plain, or `optional(type)` / `optional(type, default)`.
-fn parse_attr(expr: &Expression, file: &LineIndex) -> Result<(TypeSpec, bool, Option<Value>), Box<Diagnostic>> {
+fn parse_attr(
+    expr: &Expression,
+    file: &LineIndex,
+) -> Result<(TypeSpec, bool, Option<Value>), Box<Diagnostic>> {
     let Expression::FuncCall(f) = expr else {
         return Ok((parse(expr, file, true)?, false, None));
     };

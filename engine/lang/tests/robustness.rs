@@ -11,7 +11,10 @@ use proptest::prelude::*;
 fn scope() -> MapScope {
     let mut s = MapScope::default();
     let mut locals = BTreeMap::new();
-    locals.insert("list".to_string(), Value::Tuple(vec![Value::string("a"), Value::int(1)]));
+    locals.insert(
+        "list".to_string(),
+        Value::Tuple(vec![Value::string("a"), Value::int(1)]),
+    );
     locals.insert("n".to_string(), Value::int(3));
     locals.insert("u".to_string(), Value::unknown());
     locals.insert("s".to_string(), Value::string("x").mark_sensitive());
@@ -21,7 +24,10 @@ fn scope() -> MapScope {
 
 fn eval(src: &str) {
     let functions = Functions::standard();
-    let fctx = FuncContext { cwd: std::env::temp_dir(), ..FuncContext::default() };
+    let fctx = FuncContext {
+        cwd: std::env::temp_dir(),
+        ..FuncContext::default()
+    };
     let _ = eval_source(src, "fuzz.tf", &scope(), &functions, &fctx);
 }
 
@@ -39,26 +45,59 @@ fn expression() -> impl Strategy<Value = String> {
     ];
     leaf.prop_recursive(5, 64, 4, |inner| {
         let fns = prop_oneof![
-            Just("upper"), Just("length"), Just("jsonencode"), Just("tolist"), Just("merge"),
-            Just("concat"), Just("coalesce"), Just("format"), Just("try"), Just("can"),
-            Just("max"), Just("keys"), Just("flatten"), Just("tostring"), Just("sum"),
+            Just("upper"),
+            Just("length"),
+            Just("jsonencode"),
+            Just("tolist"),
+            Just("merge"),
+            Just("concat"),
+            Just("coalesce"),
+            Just("format"),
+            Just("try"),
+            Just("can"),
+            Just("max"),
+            Just("keys"),
+            Just("flatten"),
+            Just("tostring"),
+            Just("sum"),
         ];
         let op = prop_oneof![
-            Just("+"), Just("-"), Just("*"), Just("/"), Just("%"), Just("=="), Just("!="),
-            Just("<"), Just(">="), Just("&&"), Just("||"),
+            Just("+"),
+            Just("-"),
+            Just("*"),
+            Just("/"),
+            Just("%"),
+            Just("=="),
+            Just("!="),
+            Just("<"),
+            Just(">="),
+            Just("&&"),
+            Just("||"),
         ];
         prop_oneof![
             (inner.clone(), op, inner.clone()).prop_map(|(a, o, b)| format!("({a} {o} {b})")),
-            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
             prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
-            prop::collection::vec(inner.clone(), 0..3)
-                .prop_map(|v| format!("{{{}}}", v.iter().enumerate().map(|(i, x)| format!("k{i} = {x}")).collect::<Vec<_>>().join(", "))),
-            (fns, prop::collection::vec(inner.clone(), 0..3)).prop_map(|(f, a)| format!("{f}({})", a.join(", "))),
+            prop::collection::vec(inner.clone(), 0..3).prop_map(|v| format!(
+                "{{{}}}",
+                v.iter()
+                    .enumerate()
+                    .map(|(i, x)| format!("k{i} = {x}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            (fns, prop::collection::vec(inner.clone(), 0..3))
+                .prop_map(|(f, a)| format!("{f}({})", a.join(", "))),
             inner.clone().prop_map(|x| format!("[for v in {x} : v]")),
-            inner.clone().prop_map(|x| format!("{{for k, v in {x} : k => v...}}")),
+            inner
+                .clone()
+                .prop_map(|x| format!("{{for k, v in {x} : k => v...}}")),
             inner.clone().prop_map(|x| format!("{x}[*].a")),
             inner.clone().prop_map(|x| format!("{x}[0]")),
-            inner.clone().prop_map(|x| format!("\"a${{{x}}}%{{if {x}}}y%{{endif}}\"")),
+            inner
+                .clone()
+                .prop_map(|x| format!("\"a${{{x}}}%{{if {x}}}y%{{endif}}\"")),
             inner.prop_map(|x| format!("!{x}")),
         ]
     })
@@ -105,14 +144,23 @@ fn long_operator_chains_do_not_overflow() {
     eval(&vec!["1"; 20_000].join(" + "));
     eval(&format!("{}true", "!".repeat(20_000)));
     eval(&format!("{}1", "-".repeat(20_000)));
-    eval(&vec!["true ? 1"; 5_000].join(" : ") );
+    eval(&vec!["true ? 1"; 5_000].join(" : "));
 }
 
 #[test]
 fn huge_and_tiny_numbers_evaluate_quickly() {
     let start = std::time::Instant::now();
-    for src in ["1e999999999", "1e-999999999", "99999999999999999999999999999999999999999999 * 1e300", "1/3 * 1e100000"] {
+    for src in [
+        "1e999999999",
+        "1e-999999999",
+        "99999999999999999999999999999999999999999999 * 1e300",
+        "1/3 * 1e100000",
+    ] {
         eval(src);
     }
-    assert!(start.elapsed() < std::time::Duration::from_secs(10), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(10),
+        "took {:?}",
+        start.elapsed()
+    );
 }
