@@ -35,6 +35,10 @@ fn config() -> String {
 fn state_ids(dir: &Path) -> BTreeMap<String, String> {
     let out = infra(dir).args(["state", "pull"]).output().expect("state pull");
     assert!(out.status.success(), "state pull failed: {}", String::from_utf8_lossy(&out.stderr));
+    if out.stdout.iter().all(u8::is_ascii_whitespace) {
+        // No state yet (killed before the first change landed): `state pull` prints nothing.
+        return BTreeMap::new();
+    }
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("state JSON");
     let mut ids = BTreeMap::new();
     for r in doc["resources"].as_array().into_iter().flatten() {

@@ -33,7 +33,11 @@ pub enum StateError {
          this infra understands: upgrade infra to use it",
         path.display()
     )]
-    NewerSchema { path: PathBuf, found: i64, supported: i64 },
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
 
     /// SQLite reported an error (disk full, I/O error, another process kept the database busy
     /// beyond the busy timeout, ...).
@@ -58,7 +62,11 @@ pub enum StateError {
          only with its own ID, as shown by the error that reported it",
         holder.id
     )]
-    LockIdMismatch { env: String, given: String, holder: Box<LockInfo> },
+    LockIdMismatch {
+        env: String,
+        given: String,
+        holder: Box<LockInfo>,
+    },
 
     /// The resource instance address is not in the state.
     #[error("resource instance `{0}` is not in the state")]
@@ -66,7 +74,11 @@ pub enum StateError {
 
     /// A state version (serial) that the environment's history does not contain.
     #[error("environment `{env}` has no state version {serial}: its latest version is {latest}")]
-    NoSuchVersion { env: String, serial: u64, latest: u64 },
+    NoSuchVersion {
+        env: String,
+        serial: u64,
+        latest: u64,
+    },
 
     /// An intent ID that does not belong to the environment.
     #[error("environment `{env}` has no intent with ID {id}")]
@@ -75,7 +87,10 @@ pub enum StateError {
     /// A state JSON document in a format version other than 4 (`written_by`: its
     /// `terraform_version`, when it has one).
     #[error("state format version {found} is not supported: {}", version_hint(*found, written_by.as_deref()))]
-    UnsupportedVersion { found: u64, written_by: Option<String> },
+    UnsupportedVersion {
+        found: u64,
+        written_by: Option<String>,
+    },
 
     /// A state JSON document written by a newer infra (`infra_format` above ours).
     #[error(
@@ -86,7 +101,11 @@ pub enum StateError {
 
     /// The input is not JSON (or is cut short).
     #[error("the state is not valid JSON: {msg} at line {line}, column {column}")]
-    Json { line: usize, column: usize, msg: String },
+    Json {
+        line: usize,
+        column: usize,
+        msg: String,
+    },
 
     /// The input is JSON but not a valid state document; the message says where and why.
     #[error("invalid state: {0}")]
@@ -120,7 +139,11 @@ fn locked_message(env: &str, h: &LockInfo) -> String {
         h.pid,
         h.host,
         h.id,
-        if h.info.is_empty() { String::new() } else { format!(", {}", h.info) },
+        if h.info.is_empty() {
+            String::new()
+        } else {
+            format!(", {}", h.info)
+        },
         h.id
     )
 }
@@ -133,7 +156,9 @@ fn version_hint(found: u64, written_by: Option<&str>) -> String {
                        in format 4"
             .into(),
         (_, Some(v)) => format!("infra reads format 4; this state was written by Terraform `{v}`"),
-        (_, None) => "infra reads format 4; this state may have been written by a newer Terraform".into(),
+        (_, None) => {
+            "infra reads format 4; this state may have been written by a newer Terraform".into()
+        }
     }
 }
 

@@ -25,7 +25,9 @@ impl Timestamp {
             Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
             Err(e) => -i64::try_from(e.duration().as_millis()).unwrap_or(i64::MAX),
         };
-        Timestamp { unix_millis: millis }
+        Timestamp {
+            unix_millis: millis,
+        }
     }
 
     pub fn from_millis(unix_millis: i64) -> Timestamp {
@@ -94,11 +96,37 @@ pub fn random_bytes(n: usize) -> Vec<u8> {
 /// A random identifier in the textual UUID (version 4) form, as Terraform uses for lineages and
 /// lock IDs: `053c6e09-6d79-4a38-8858-f66ea011cb72`.
 pub fn new_uuid() -> String {
-    let mut b = random_bytes(16);
+    uuid_text(random_bytes(16))
+}
+
+/// A UUID-shaped identifier determined by `seed` and `name` (FNV-1a, two 64-bit lanes): the
+/// lineage an environment will get at its first write, known before that write.
+pub(crate) fn derived_uuid(seed: &str, name: &str) -> String {
+    let lane = |basis: u64| {
+        let mut h = basis;
+        for b in seed.bytes().chain([0u8]).chain(name.bytes()) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        h
+    };
+    let mut bytes = lane(0xcbf2_9ce4_8422_2325).to_be_bytes().to_vec();
+    bytes.extend(lane(0x6c62_272e_07bb_0142).to_be_bytes());
+    uuid_text(bytes)
+}
+
+fn uuid_text(mut b: Vec<u8>) -> String {
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// The host name of this machine (`localhost` when it cannot be found).
@@ -163,5 +191,15 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(a.matches('-').count(), 4);
         assert_eq!(&a[14..15], "4");
+    }
+
+    #[test]
+    fn derived_uuids_depend_on_both_inputs() {
+        let a = derived_uuid("db-1", "prod");
+        assert_eq!(a, derived_uuid("db-1", "prod"));
+        assert_ne!(a, derived_uuid("db-2", "prod"));
+        assert_ne!(a, derived_uuid("db-1", "dev"));
+        assert_ne!(derived_uuid("ab", "c"), derived_uuid("a", "bc"));
+        assert_eq!((a.len(), &a[14..15]), (36, "4"));
     }
 }

@@ -12,7 +12,8 @@ use serde_json::{Map, Value};
 
 use crate::error::StateError;
 use crate::model::{
-    key_order, mode_str, normalize_module, InstanceKey, OutputValue, ResourceInstance, ResourceMode, StateSnapshot,
+    key_order, mode_str, normalize_module, InstanceKey, OutputValue, ResourceInstance,
+    ResourceMode, StateSnapshot,
 };
 use crate::upgrade::{upgrade, INFRA_FORMAT};
 
@@ -37,7 +38,13 @@ pub fn to_json(state: &StateSnapshot) -> Value {
     let mut current: Option<(Map<String, Value>, Vec<Value>)> = None;
     let mut current_id: Option<(&str, ResourceMode, &str, &str, &str)> = None;
     for inst in insts {
-        let id = (inst.module.as_str(), inst.mode, inst.type_name.as_str(), inst.name.as_str(), inst.provider.as_str());
+        let id = (
+            inst.module.as_str(),
+            inst.mode,
+            inst.type_name.as_str(),
+            inst.name.as_str(),
+            inst.provider.as_str(),
+        );
         if current_id != Some(id) {
             if let Some((mut r, instances)) = current.take() {
                 r.insert("instances".into(), Value::Array(instances));
@@ -97,10 +104,16 @@ fn json_error(e: serde_json::Error) -> StateError {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let msg = match e.classify() {
-        serde_json::error::Category::Eof => "unexpected end of input (the input looks truncated)".to_string(),
+        serde_json::error::Category::Eof => {
+            "unexpected end of input (the input looks truncated)".to_string()
+        }
         _ => full.strip_suffix(&suffix).unwrap_or(&full).to_string(),
     };
-    StateError::Json { line: e.line(), column: e.column(), msg }
+    StateError::Json {
+        line: e.line(),
+        column: e.column(),
+        msg,
+    }
 }
 
 fn resource_header(inst: &ResourceInstance) -> Map<String, Value> {
@@ -133,16 +146,26 @@ fn instance_object(inst: &ResourceInstance, normalise: bool) -> Map<String, Valu
         o.insert("status".into(), Value::from("tainted"));
     }
     o.insert("schema_version".into(), Value::from(inst.schema_version));
-    let attrs = if normalise { sorted(&inst.attributes) } else { inst.attributes.clone() };
+    let attrs = if normalise {
+        sorted(&inst.attributes)
+    } else {
+        inst.attributes.clone()
+    };
     o.insert("attributes".into(), attrs);
-    o.insert("sensitive_attributes".into(), Value::Array(inst.sensitive_attributes.clone()));
+    o.insert(
+        "sensitive_attributes".into(),
+        Value::Array(inst.sensitive_attributes.clone()),
+    );
     let mut deps = inst.dependencies.clone();
     if normalise {
         deps.sort();
         deps.dedup();
     }
     if !deps.is_empty() {
-        o.insert("dependencies".into(), Value::Array(deps.into_iter().map(Value::from).collect()));
+        o.insert(
+            "dependencies".into(),
+            Value::Array(deps.into_iter().map(Value::from).collect()),
+        );
     }
     if inst.create_before_destroy {
         o.insert("create_before_destroy".into(), Value::Bool(true));
@@ -152,8 +175,22 @@ fn instance_object(inst: &ResourceInstance, normalise: bool) -> Map<String, Valu
 
 fn output_object(o: &OutputValue, normalise: bool) -> Value {
     let mut m = Map::new();
-    m.insert("value".into(), if normalise { sorted(&o.value) } else { o.value.clone() });
-    m.insert("type".into(), if normalise { sorted(&o.ty) } else { o.ty.clone() });
+    m.insert(
+        "value".into(),
+        if normalise {
+            sorted(&o.value)
+        } else {
+            o.value.clone()
+        },
+    );
+    m.insert(
+        "type".into(),
+        if normalise {
+            sorted(&o.ty)
+        } else {
+            o.ty.clone()
+        },
+    );
     if o.sensitive {
         m.insert("sensitive".into(), Value::Bool(true));
     }
@@ -166,7 +203,11 @@ fn sorted(v: &Value) -> Value {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             keys.sort();
-            Value::Object(keys.into_iter().map(|k| (k.clone(), sorted(&m[k]))).collect())
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), sorted(&m[k])))
+                    .collect(),
+            )
         }
         Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
         other => other.clone(),
@@ -183,7 +224,9 @@ pub(crate) fn instance_record(inst: &ResourceInstance) -> Value {
 
 /// Reads back an [`instance_record`].
 pub(crate) fn instance_from_record(v: &Value) -> Result<ResourceInstance, String> {
-    let obj = v.as_object().ok_or_else(|| "an instance record must be a JSON object".to_string())?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| "an instance record must be a JSON object".to_string())?;
     let (module, mode, type_name, name, provider) = decode_resource_header(obj, "record")?;
     decode_instance(obj, "record", &module, mode, &type_name, &name, &provider)
 }
@@ -195,42 +238,64 @@ pub(crate) fn output_record(o: &OutputValue) -> Value {
 
 /// Reads back an [`output_record`].
 pub(crate) fn output_from_record(name: &str, v: &Value) -> Result<OutputValue, String> {
-    let obj = v.as_object().ok_or_else(|| format!("output `{name}` must be a JSON object"))?;
+    let obj = v
+        .as_object()
+        .ok_or_else(|| format!("output `{name}` must be a JSON object"))?;
     decode_output(name, obj)
 }
 
 fn decode_state(doc: &Value) -> Result<StateSnapshot, String> {
-    let obj = doc.as_object().ok_or_else(|| "the top level must be a JSON object".to_string())?;
+    let obj = doc
+        .as_object()
+        .ok_or_else(|| "the top level must be a JSON object".to_string())?;
     let lineage = match opt_str(obj, "lineage", "lineage")? {
         Some(l) if !l.trim().is_empty() => l.to_string(),
         _ => {
-            return Err("there is no `lineage`: every state needs one, to tell its history apart from \
+            return Err(
+                "there is no `lineage`: every state needs one, to tell its history apart from \
                         unrelated states"
-                .into())
+                    .into(),
+            )
         }
     };
     let serial = opt_u64(obj, "serial", "serial")?.unwrap_or(0);
-    let mut state = StateSnapshot { lineage, serial, ..StateSnapshot::default() };
+    let mut state = StateSnapshot {
+        lineage,
+        serial,
+        ..StateSnapshot::default()
+    };
 
     if let Some(outputs) = opt_object(obj, "outputs", "outputs")? {
         for (name, o) in outputs {
-            let o = o.as_object().ok_or_else(|| format!("output `{name}` must be a JSON object, found {}", brief(o)))?;
+            let o = o.as_object().ok_or_else(|| {
+                format!("output `{name}` must be a JSON object, found {}", brief(o))
+            })?;
             state.outputs.insert(name.clone(), decode_output(name, o)?);
         }
     }
 
-    for (ri, r) in opt_array(obj, "resources", "resources")?.unwrap_or(&[]).iter().enumerate() {
+    for (ri, r) in opt_array(obj, "resources", "resources")?
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
         let path = format!("resources[{ri}]");
-        let r = r.as_object().ok_or_else(|| format!("`{path}` must be a JSON object, found {}", brief(r)))?;
+        let r = r
+            .as_object()
+            .ok_or_else(|| format!("`{path}` must be a JSON object, found {}", brief(r)))?;
         let (module, mode, type_name, name, provider) = decode_resource_header(r, &path)?;
         let instances = opt_array(r, "instances", &format!("{path}.instances"))?.unwrap_or(&[]);
         for (ii, i) in instances.iter().enumerate() {
             let ipath = format!("{path}.instances[{ii}]");
-            let i = i.as_object().ok_or_else(|| format!("`{ipath}` must be a JSON object, found {}", brief(i)))?;
+            let i = i
+                .as_object()
+                .ok_or_else(|| format!("`{ipath}` must be a JSON object, found {}", brief(i)))?;
             let inst = decode_instance(i, &ipath, &module, mode, &type_name, &name, &provider)?;
             let address = inst.address();
             if state.resources.contains_key(&address) {
-                return Err(format!("the resource instance `{address}` appears more than once"));
+                return Err(format!(
+                    "the resource instance `{address}` appears more than once"
+                ));
             }
             state.resources.insert(address, inst);
         }
@@ -244,7 +309,11 @@ fn decode_resource_header(r: &Map<String, Value>, path: &str) -> Result<Resource
     let mode = match req_str(r, "mode", &format!("{path}.mode"))? {
         "managed" => ResourceMode::Managed,
         "data" => ResourceMode::Data,
-        other => return Err(format!("`{path}.mode` is `{other}`; expected `managed` or `data`")),
+        other => {
+            return Err(format!(
+                "`{path}.mode` is `{other}`; expected `managed` or `data`"
+            ))
+        }
     };
     let type_name = req_name(r, "type", path)?;
     let name = req_name(r, "name", path)?;
@@ -300,7 +369,11 @@ fn decode_instance(
     inst.tainted = match opt_str(i, "status", &format!("{path}.status"))? {
         None | Some("") => false,
         Some("tainted") => true,
-        Some(other) => return Err(format!("`{address}` has status `{other}`; expected `tainted` or none")),
+        Some(other) => {
+            return Err(format!(
+                "`{address}` has status `{other}`; expected `tainted` or none"
+            ))
+        }
     };
     if let Some(d) = opt_str(i, "deposed", &format!("{path}.deposed"))?.filter(|d| !d.is_empty()) {
         return Err(format!(
@@ -309,7 +382,8 @@ fn decode_instance(
              `terraform apply` first"
         ));
     }
-    inst.schema_version = opt_u64(i, "schema_version", &format!("{path}.schema_version"))?.unwrap_or(0);
+    inst.schema_version =
+        opt_u64(i, "schema_version", &format!("{path}.schema_version"))?.unwrap_or(0);
     inst.attributes = match i.get("attributes") {
         Some(Value::Object(m)) => Value::Object(m.clone()),
         None | Some(Value::Null) if i.get("attributes_flat").is_some_and(|f| !f.is_null()) => {
@@ -319,29 +393,58 @@ fn decode_instance(
             ))
         }
         None | Some(Value::Null) => Value::Object(Map::new()),
-        Some(other) => return Err(format!("`{path}.attributes` must be a JSON object, found {}", brief(other))),
+        Some(other) => {
+            return Err(format!(
+                "`{path}.attributes` must be a JSON object, found {}",
+                brief(other)
+            ))
+        }
     };
-    inst.sensitive_attributes =
-        opt_array(i, "sensitive_attributes", &format!("{path}.sensitive_attributes"))?.unwrap_or(&[]).to_vec();
-    for (di, d) in opt_array(i, "dependencies", &format!("{path}.dependencies"))?.unwrap_or(&[]).iter().enumerate() {
-        let d = d
-            .as_str()
-            .ok_or_else(|| format!("`{path}.dependencies[{di}]` must be a string, found {}", brief(d)))?;
+    inst.sensitive_attributes = opt_array(
+        i,
+        "sensitive_attributes",
+        &format!("{path}.sensitive_attributes"),
+    )?
+    .unwrap_or(&[])
+    .to_vec();
+    for (di, d) in opt_array(i, "dependencies", &format!("{path}.dependencies"))?
+        .unwrap_or(&[])
+        .iter()
+        .enumerate()
+    {
+        let d = d.as_str().ok_or_else(|| {
+            format!(
+                "`{path}.dependencies[{di}]` must be a string, found {}",
+                brief(d)
+            )
+        })?;
         inst.dependencies.push(d.to_string());
     }
-    inst.create_before_destroy =
-        opt_bool(i, "create_before_destroy", &format!("{path}.create_before_destroy"))?.unwrap_or(false);
+    inst.create_before_destroy = opt_bool(
+        i,
+        "create_before_destroy",
+        &format!("{path}.create_before_destroy"),
+    )?
+    .unwrap_or(false);
     Ok(inst)
 }
 
 fn decode_output(name: &str, o: &Map<String, Value>) -> Result<OutputValue, String> {
-    let value = o.get("value").cloned().ok_or_else(|| format!("output `{name}` has no `value`"))?;
+    let value = o
+        .get("value")
+        .cloned()
+        .ok_or_else(|| format!("output `{name}` has no `value`"))?;
     let ty = match o.get("type") {
         None | Some(Value::Null) => return Err(format!("output `{name}` has no `type`")),
         Some(t) => t.clone(),
     };
-    let sensitive = opt_bool(o, "sensitive", &format!("outputs.{name}.sensitive"))?.unwrap_or(false);
-    Ok(OutputValue { value, ty, sensitive })
+    let sensitive =
+        opt_bool(o, "sensitive", &format!("outputs.{name}.sensitive"))?.unwrap_or(false);
+    Ok(OutputValue {
+        value,
+        ty,
+        sensitive,
+    })
 }
 
 /// A short rendering of a JSON value for messages.
@@ -357,7 +460,11 @@ fn brief(v: &Value) -> String {
 
 // Field readers: a missing or null optional field is absent, as with Terraform's decoder.
 
-fn opt_str<'a>(o: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a str>, String> {
+fn opt_str<'a>(
+    o: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'a str>, String> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s)),
@@ -373,7 +480,10 @@ fn opt_u64(o: &Map<String, Value>, key: &str, path: &str) -> Result<Option<u64>,
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64()),
-        Some(other) => Err(format!("`{path}` must be a whole number of 0 or more, found {}", brief(other))),
+        Some(other) => Err(format!(
+            "`{path}` must be a whole number of 0 or more, found {}",
+            brief(other)
+        )),
     }
 }
 
@@ -381,11 +491,18 @@ fn opt_bool(o: &Map<String, Value>, key: &str, path: &str) -> Result<Option<bool
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Bool(b)) => Ok(Some(*b)),
-        Some(other) => Err(format!("`{path}` must be true or false, found {}", brief(other))),
+        Some(other) => Err(format!(
+            "`{path}` must be true or false, found {}",
+            brief(other)
+        )),
     }
 }
 
-fn opt_array<'a>(o: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a [Value]>, String> {
+fn opt_array<'a>(
+    o: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'a [Value]>, String> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Array(a)) => Ok(Some(a)),
@@ -393,11 +510,18 @@ fn opt_array<'a>(o: &'a Map<String, Value>, key: &str, path: &str) -> Result<Opt
     }
 }
 
-fn opt_object<'a>(o: &'a Map<String, Value>, key: &str, path: &str) -> Result<Option<&'a Map<String, Value>>, String> {
+fn opt_object<'a>(
+    o: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+) -> Result<Option<&'a Map<String, Value>>, String> {
     match o.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Object(m)) => Ok(Some(m)),
-        Some(other) => Err(format!("`{path}` must be a JSON object, found {}", brief(other))),
+        Some(other) => Err(format!(
+            "`{path}` must be a JSON object, found {}",
+            brief(other)
+        )),
     }
 }
 

@@ -29,12 +29,12 @@ pub use error::StateError;
 pub use ids::{new_uuid, Timestamp};
 pub use json::{from_json, from_value, to_json, to_json_string, TERRAFORM_VERSION};
 pub use model::{
-    format_address, parse_instance_address, InstanceAddress, InstanceKey, OutputValue, ResourceInstance, ResourceMode,
-    StateSnapshot,
+    format_address, parse_instance_address, InstanceAddress, InstanceKey, OutputValue,
+    ResourceInstance, ResourceMode, StateSnapshot,
 };
 pub use sqlite::{SqliteStore, SCHEMA_VERSION};
 pub use store::{
-    Change, ChangeKind, ChangeSummary, Intent, IntentRow, LockInfo, ReleaseFn, StateLock, StateStore, Subject,
-    VersionChange, VersionRow,
+    Change, ChangeKind, ChangeSummary, Intent, IntentRow, LockInfo, ReleaseFn, StateLock,
+    StateStore, Subject, VersionChange, VersionRow,
 };
 pub use upgrade::{upgrade, INFRA_FORMAT};

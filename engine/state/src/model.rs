@@ -66,7 +66,13 @@ impl ResourceInstance {
     /// Terraform's instance address: `module.a.aws_vpc.main["x"]`, `null_resource.r[3]`,
     /// `data.x.y`.
     pub fn address(&self) -> String {
-        format_address(&self.module, self.mode, &self.type_name, &self.name, self.index.as_ref())
+        format_address(
+            &self.module,
+            self.mode,
+            &self.type_name,
+            &self.name,
+            self.index.as_ref(),
+        )
     }
 
     /// The resource's address (without module and key): `aws_vpc.main`, `data.x.y`.
@@ -150,7 +156,13 @@ pub struct InstanceAddress {
 
 impl std::fmt::Display for InstanceAddress {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&format_address(&self.module, self.mode, &self.type_name, &self.name, self.index.as_ref()))
+        f.write_str(&format_address(
+            &self.module,
+            self.mode,
+            &self.type_name,
+            &self.name,
+            self.index.as_ref(),
+        ))
     }
 }
 
@@ -158,13 +170,18 @@ impl std::fmt::Display for InstanceAddress {
 /// (`aws_vpc.main`) is the instance of a resource without `count`/`for_each`; a bare module
 /// address is refused.
 pub fn parse_instance_address(address: &str) -> Result<InstanceAddress, StateError> {
-    let invalid = |reason: String| StateError::InvalidAddress { address: address.to_string(), reason };
+    let invalid = |reason: String| StateError::InvalidAddress {
+        address: address.to_string(),
+        reason,
+    };
     let target = parse_target(address).map_err(|e| invalid(strip_core_prefix(address, &e)))?;
     let (resource, index) = match target {
         Target::Instance(i) => (i.resource, i.key),
         Target::Resource(r) => (r, None),
         Target::Module(_) => {
-            return Err(invalid("it names a module, not a resource instance".to_string()));
+            return Err(invalid(
+                "it names a module, not a resource instance".to_string(),
+            ));
         }
     };
     Ok(InstanceAddress {
@@ -221,7 +238,10 @@ pub struct StateSnapshot {
 impl StateSnapshot {
     /// An empty state with a new random lineage and serial 0.
     pub fn empty() -> StateSnapshot {
-        StateSnapshot { lineage: crate::ids::new_uuid(), ..StateSnapshot::default() }
+        StateSnapshot {
+            lineage: crate::ids::new_uuid(),
+            ..StateSnapshot::default()
+        }
     }
 
     /// Adds (or replaces) an instance under its own address.
@@ -234,7 +254,13 @@ impl StateSnapshot {
 mod tests {
     use super::*;
 
-    fn inst(module: &str, mode: ResourceMode, ty: &str, name: &str, index: Option<InstanceKey>) -> ResourceInstance {
+    fn inst(
+        module: &str,
+        mode: ResourceMode,
+        ty: &str,
+        name: &str,
+        index: Option<InstanceKey>,
+    ) -> ResourceInstance {
         ResourceInstance {
             module: module.into(),
             mode,
@@ -259,9 +285,21 @@ mod tests {
     fn addresses_follow_terraform() {
         use InstanceKey::*;
         use ResourceMode::*;
-        addr(inst("", Managed, "null_resource", "r", Some(Int(3))), "null_resource.r[3]");
+        addr(
+            inst("", Managed, "null_resource", "r", Some(Int(3))),
+            "null_resource.r[3]",
+        );
         addr(inst("", Data, "x", "y", None), "data.x.y");
-        addr(inst("module.a", Managed, "aws_vpc", "main", Some(Str("x".into()))), "module.a.aws_vpc.main[\"x\"]");
+        addr(
+            inst(
+                "module.a",
+                Managed,
+                "aws_vpc",
+                "main",
+                Some(Str("x".into())),
+            ),
+            "module.a.aws_vpc.main[\"x\"]",
+        );
         addr(
             inst("module.a[\"k\"].module.b", Data, "t", "n", Some(Int(0))),
             "module.a[\"k\"].module.b.data.t.n[0]",
@@ -278,10 +316,20 @@ mod tests {
     #[test]
     fn instances_sort_like_terraform() {
         use InstanceKey::*;
-        let keys = [None, Some(Int(2)), Some(Int(10)), Some(Str("a".into())), Some(Str("b".into()))];
+        let keys = [
+            None,
+            Some(Int(2)),
+            Some(Int(10)),
+            Some(Str("a".into())),
+            Some(Str("b".into())),
+        ];
         for (i, a) in keys.iter().enumerate() {
             for (j, b) in keys.iter().enumerate() {
-                assert_eq!(key_order(a.as_ref(), b.as_ref()), i.cmp(&j), "{a:?} vs {b:?}");
+                assert_eq!(
+                    key_order(a.as_ref(), b.as_ref()),
+                    i.cmp(&j),
+                    "{a:?} vs {b:?}"
+                );
             }
         }
         let data = inst("", ResourceMode::Data, "z", "z", None);

@@ -66,7 +66,11 @@ pub struct StateLock {
 impl StateLock {
     /// For store implementations: a guard that runs `release` once.
     pub fn new(env: impl Into<String>, info: LockInfo, release: ReleaseFn) -> StateLock {
-        StateLock { env: env.into(), info, release: Some(release) }
+        StateLock {
+            env: env.into(),
+            info,
+            release: Some(release),
+        }
     }
 
     pub fn environment(&self) -> &str {
@@ -101,7 +105,10 @@ impl Drop for StateLock {
 
 impl fmt::Debug for StateLock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StateLock").field("env", &self.env).field("info", &self.info).finish()
+        f.debug_struct("StateLock")
+            .field("env", &self.env)
+            .field("info", &self.info)
+            .finish()
     }
 }
 
@@ -197,7 +204,10 @@ impl VersionRow {
     /// The single address this version changed, when it changed exactly one instance.
     pub fn address(&self) -> Option<&str> {
         match self.changes.as_slice() {
-            [ChangeSummary { subject: Subject::Instance(a), .. }] => Some(a),
+            [ChangeSummary {
+                subject: Subject::Instance(a),
+                ..
+            }] => Some(a),
             _ => None,
         }
     }
@@ -214,9 +224,10 @@ pub struct VersionChange {
 /// A place where each environment's state lives, with its lock, history and intents.
 ///
 /// Environments come into existence with their first write; reading one that has none gives an
-/// empty state (serial 0, a fresh lineage). Methods returning a serial return the environment's
-/// serial after the call; a call that changes nothing returns the current serial and adds no
-/// version.
+/// empty state: serial 0 and a new lineage, unique to this store and environment, that stays the
+/// same until the first write adopts it (a plan made against the empty state must still match
+/// when it is applied). Methods returning a serial return the environment's serial after the
+/// call; a call that changes nothing returns the current serial and adds no version.
 pub trait StateStore: Send + Sync {
     /// The environments that have a state, by name.
     fn environments(&self) -> Result<Vec<String>, StateError>;
@@ -241,7 +252,11 @@ pub trait StateStore: Send + Sync {
     fn commit_change(&self, env: &str, change: Change) -> Result<u64, StateError>;
 
     /// Replaces the root outputs, as one version.
-    fn set_outputs(&self, env: &str, outputs: BTreeMap<String, OutputValue>) -> Result<u64, StateError>;
+    fn set_outputs(
+        &self,
+        env: &str,
+        outputs: BTreeMap<String, OutputValue>,
+    ) -> Result<u64, StateError>;
 
     /// Intents recorded and not yet resolved, oldest first.
     fn open_intents(&self, env: &str) -> Result<Vec<IntentRow>, StateError>;
@@ -271,7 +286,12 @@ pub trait StateStore: Send + Sync {
     /// Replaces the whole state (`state push`, `import-terraform`) in one version recorded
     /// under `operation`; the snapshot's lineage is adopted, its serial is not (serials count
     /// this store's versions).
-    fn replace_all(&self, env: &str, snapshot: StateSnapshot, operation: &str) -> Result<u64, StateError>;
+    fn replace_all(
+        &self,
+        env: &str,
+        snapshot: StateSnapshot,
+        operation: &str,
+    ) -> Result<u64, StateError>;
 
     /// The current state in its JSON form (Terraform's format version 4).
     fn export(&self, env: &str) -> Result<Value, StateError> {

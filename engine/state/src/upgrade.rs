@@ -27,14 +27,19 @@ use crate::model::{mode_str, parse_instance_address, InstanceKey};
 pub const INFRA_FORMAT: u64 = 1;
 
 /// `STEPS[n]` turns a format `n` document into format `n + 1`.
-const STEPS: [fn(Map<String, Value>) -> Result<Map<String, Value>, StateError>; INFRA_FORMAT as usize] =
-    [upgrade_0_to_1];
+const STEPS: [UpgradeStep; INFRA_FORMAT as usize] = [upgrade_0_to_1];
+
+/// Rewrites a document of one format into the next.
+type UpgradeStep = fn(Map<String, Value>) -> Result<Map<String, Value>, StateError>;
 
 /// Checks that `doc` is a version 4 state document in a format this build reads, and returns it
 /// in the current layout.
 pub fn upgrade(doc: Value) -> Result<Value, StateError> {
     let Value::Object(mut doc) = doc else {
-        return Err(StateError::Invalid(format!("the top level must be a JSON object, found {}", kind(&doc))));
+        return Err(StateError::Invalid(format!(
+            "the top level must be a JSON object, found {}",
+            kind(&doc)
+        )));
     };
     let version = match doc.get("version") {
         None | Some(Value::Null) => {
@@ -47,17 +52,28 @@ pub fn upgrade(doc: Value) -> Result<Value, StateError> {
         })?,
     };
     if version != 4 {
-        let written_by = doc.get("terraform_version").and_then(Value::as_str).map(str::to_string);
-        return Err(StateError::UnsupportedVersion { found: version, written_by });
+        let written_by = doc
+            .get("terraform_version")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        return Err(StateError::UnsupportedVersion {
+            found: version,
+            written_by,
+        });
     }
     let mut format = match doc.get("infra_format") {
         None | Some(Value::Null) => INFRA_FORMAT,
         Some(v) => v.as_u64().ok_or_else(|| {
-            StateError::Invalid(format!("`infra_format` must be a whole number, found `{v}`"))
+            StateError::Invalid(format!(
+                "`infra_format` must be a whole number, found `{v}`"
+            ))
         })?,
     };
     if format > INFRA_FORMAT {
-        return Err(StateError::NewerFormat { found: format, supported: INFRA_FORMAT });
+        return Err(StateError::NewerFormat {
+            found: format,
+            supported: INFRA_FORMAT,
+        });
     }
     while format < INFRA_FORMAT {
         let step = STEPS[format as usize];
@@ -85,7 +101,12 @@ fn upgrade_0_to_1(mut doc: Map<String, Value>) -> Result<Map<String, Value>, Sta
     let instances = match doc.remove("instances") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Array(a)) => a,
-        Some(other) => return Err(invalid(format!("`instances` must be an array, found {}", kind(&other)))),
+        Some(other) => {
+            return Err(invalid(format!(
+                "`instances` must be an array, found {}",
+                kind(&other)
+            )))
+        }
     };
     // Resources in first-seen order; json.rs sorts on output anyway.
     let mut resources: Vec<(String, Map<String, Value>, Vec<Value>)> = Vec::new();
@@ -95,7 +116,11 @@ fn upgrade_0_to_1(mut doc: Map<String, Value>) -> Result<Map<String, Value>, Sta
         };
         let address = match inst.remove("address") {
             Some(Value::String(s)) => s,
-            _ => return Err(invalid(format!("`instances[{i}].address` must be a string"))),
+            _ => {
+                return Err(invalid(format!(
+                    "`instances[{i}].address` must be a string"
+                )))
+            }
         };
         let addr = parse_instance_address(&address)?;
         let provider = inst.remove("provider").unwrap_or(Value::Null);
@@ -120,7 +145,11 @@ fn upgrade_0_to_1(mut doc: Map<String, Value>) -> Result<Map<String, Value>, Sta
             Some(Value::Bool(true)) => {
                 out.insert("status".into(), Value::from("tainted"));
             }
-            Some(_) => return Err(invalid(format!("`instances[{i}].tainted` must be true or false"))),
+            Some(_) => {
+                return Err(invalid(format!(
+                    "`instances[{i}].tainted` must be true or false"
+                )))
+            }
         }
         out.extend(inst);
 
@@ -155,14 +184,26 @@ mod tests {
 
     #[test]
     fn versions_are_checked() {
-        refused(json!([]), "invalid state: the top level must be a JSON object, found an array");
-        refused(json!({}), "invalid state: there is no `version` field, which identifies the state format");
-        refused(json!({"version": "4"}), "invalid state: `version` must be a whole number, found `\"4\"`");
+        refused(
+            json!([]),
+            "invalid state: the top level must be a JSON object, found an array",
+        );
+        refused(
+            json!({}),
+            "invalid state: there is no `version` field, which identifies the state format",
+        );
+        refused(
+            json!({"version": "4"}),
+            "invalid state: `version` must be a whole number, found `\"4\"`",
+        );
         refused(
             json!({"version": 4, "infra_format": 7}),
             "the state was written in infra format 7, but this infra reads formats up to 1: upgrade infra to read it",
         );
-        assert!(matches!(upgrade(json!({"version": 3})), Err(StateError::UnsupportedVersion { found: 3, .. })));
+        assert!(matches!(
+            upgrade(json!({"version": 3})),
+            Err(StateError::UnsupportedVersion { found: 3, .. })
+        ));
     }
 
     #[test]

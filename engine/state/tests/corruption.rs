@@ -19,12 +19,19 @@ fn refused_untouched(path: &Path, want: &str) {
             let msg = e.to_string();
             assert!(msg.contains(want), "got: {msg}\nwant it to contain: {want}");
             assert!(
-                matches!(e, StateError::Corrupt { .. } | StateError::NewerSchema { .. }),
+                matches!(
+                    e,
+                    StateError::Corrupt { .. } | StateError::NewerSchema { .. }
+                ),
                 "unexpected kind: {e:?}"
             );
         }
     }
-    assert_eq!(std::fs::read(path).expect("read after"), before, "the file was modified");
+    assert_eq!(
+        std::fs::read(path).expect("read after"),
+        before,
+        "the file was modified"
+    );
 }
 
 /// A real store with enough instances to span many pages, closed (fully checkpointed).
@@ -34,7 +41,12 @@ fn populated(path: &Path) {
         let addr = format!("null_resource.r[{i}]");
         let mut inst = with_id(&addr, &format!("{i}"));
         inst.attributes["blob"] = serde_json::Value::from("x".repeat(400));
-        let c = Change { address: addr, new: Some(inst), intent: None, operation: "apply".into() };
+        let c = Change {
+            address: addr,
+            new: Some(inst),
+            intent: None,
+            operation: "apply".into(),
+        };
         store.commit_change("prod", c).expect("commit");
     }
 }
@@ -43,8 +55,15 @@ fn populated(path: &Path) {
 fn a_file_that_is_not_sqlite_is_refused_untouched() {
     let dir = tempfile::tempdir().expect("dir");
     let p = dir.path().join("state.db");
-    std::fs::write(&p, "{\"version\": 4}\nthis is a terraform state, not a database\n".repeat(50)).expect("write");
-    refused_untouched(&p, "is unusable: it is not a SQLite database. The file was left unchanged");
+    std::fs::write(
+        &p,
+        "{\"version\": 4}\nthis is a terraform state, not a database\n".repeat(50),
+    )
+    .expect("write");
+    refused_untouched(
+        &p,
+        "is unusable: it is not a SQLite database. The file was left unchanged",
+    );
 }
 
 #[test]
@@ -61,7 +80,10 @@ fn a_truncated_database_is_refused_untouched() {
     let p = dir.path().join("state.db");
     populated(&p);
     let bytes = std::fs::read(&p).expect("read");
-    assert!(bytes.len() > 16 * 4096, "the database should span many pages");
+    assert!(
+        bytes.len() > 16 * 4096,
+        "the database should span many pages"
+    );
     for cut in [bytes.len() / 2, 4096, 4096 * 3 + 100, 60] {
         std::fs::write(&p, &bytes[..cut]).expect("truncate");
         refused_untouched(&p, "it is truncated");
@@ -74,9 +96,13 @@ fn another_applications_sqlite_database_is_refused_untouched() {
     let p = dir.path().join("state.db");
     {
         let c = rusqlite::Connection::open(&p).expect("sqlite");
-        c.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hello');").expect("create");
+        c.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hello');")
+            .expect("create");
     }
-    refused_untouched(&p, "it is a SQLite database, but not an infra state database");
+    refused_untouched(
+        &p,
+        "it is a SQLite database, but not an infra state database",
+    );
 }
 
 #[test]
@@ -106,15 +132,25 @@ fn a_newer_schema_is_refused_untouched() {
     populated(&p);
     {
         let c = rusqlite::Connection::open(&p).expect("sqlite");
-        c.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'", []).expect("update");
+        c.execute(
+            "UPDATE meta SET value = '99' WHERE key = 'schema_version'",
+            [],
+        )
+        .expect("update");
     }
-    refused_untouched(&p, "has schema version 99, newer than version 1 that this infra understands: upgrade infra");
+    refused_untouched(
+        &p,
+        "has schema version 99, newer than version 1 that this infra understands: upgrade infra",
+    );
 }
 
 #[test]
 fn a_directory_is_refused() {
     let dir = tempfile::tempdir().expect("dir");
-    assert!(matches!(SqliteStore::open(dir.path()), Err(StateError::Corrupt { .. })));
+    assert!(matches!(
+        SqliteStore::open(dir.path()),
+        Err(StateError::Corrupt { .. })
+    ));
 }
 
 #[test]
@@ -130,13 +166,19 @@ fn a_damaged_page_is_reported_not_panicked_on() {
     }
     std::fs::write(&p, &bytes).expect("write");
     let store = SqliteStore::open(&p);
-    let result = store.as_ref().map_err(|e| e.to_string()).and_then(|s| s.load("prod").map_err(|e| e.to_string()));
+    let result = store
+        .as_ref()
+        .map_err(|e| e.to_string())
+        .and_then(|s| s.load("prod").map_err(|e| e.to_string()));
     match result {
         Err(msg) => assert!(msg.contains("is unusable"), "{msg}"),
         Ok(s) => panic!("expected an error, got {s:?}"),
     }
     if let Ok(store) = store {
-        assert!(matches!(store.integrity_check(), Err(StateError::Corrupt { .. })));
+        assert!(matches!(
+            store.integrity_check(),
+            Err(StateError::Corrupt { .. })
+        ));
     }
 }
 
@@ -153,7 +195,9 @@ fn reopening_a_good_database_keeps_everything() {
     let path = store.path().to_path_buf();
     drop(store);
     let again = SqliteStore::open(&path).expect("reopen");
-    again.integrity_check().expect("a good database passes the check");
+    again
+        .integrity_check()
+        .expect("a good database passes the check");
     assert_eq!(again.load("dev").expect("load").serial, 1);
     drop(dir);
 }

@@ -37,7 +37,10 @@ fn check_pairs(dir: &str) -> usize {
     let inputs = files(dir, ".in.json");
     let mut failures = Vec::new();
     for input in &inputs {
-        let name = input.to_string_lossy().trim_end_matches(".in.json").to_string();
+        let name = input
+            .to_string_lossy()
+            .trim_end_matches(".in.json")
+            .to_string();
         let out_path = PathBuf::from(format!("{name}.out.json"));
         let got = match from_json(&read(input)) {
             Ok(state) => to_json_string(&state),
@@ -52,7 +55,11 @@ fn check_pairs(dir: &str) -> usize {
         }
         let want = String::from_utf8_lossy(&read(&out_path)).into_owned();
         if got != want {
-            failures.push(format!("{}: output differs from {}:\n{got}", input.display(), out_path.display()));
+            failures.push(format!(
+                "{}: output differs from {}:\n{got}",
+                input.display(),
+                out_path.display()
+            ));
             continue;
         }
         // The normalised form is a fixed point.
@@ -68,7 +75,10 @@ fn check_pairs(dir: &str) -> usize {
 
 #[test]
 fn round_trip_pairs_normalise_exactly() {
-    assert!(check_pairs("roundtrip") >= 6, "expected at least 6 round-trip pairs");
+    assert!(
+        check_pairs("roundtrip") >= 6,
+        "expected at least 6 round-trip pairs"
+    );
 }
 
 #[test]
@@ -86,13 +96,27 @@ fn terraform_written_states_load() {
         let raw: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
         let instances: usize = raw["resources"]
             .as_array()
-            .map(|rs| rs.iter().map(|r| r["instances"].as_array().map_or(0, Vec::len)).sum())
+            .map(|rs| {
+                rs.iter()
+                    .map(|r| r["instances"].as_array().map_or(0, Vec::len))
+                    .sum()
+            })
             .unwrap_or(0);
-        assert_eq!(state.resources.len(), instances, "{}: every instance is kept", input.display());
+        assert_eq!(
+            state.resources.len(),
+            instances,
+            "{}: every instance is kept",
+            input.display()
+        );
         assert_eq!(state.lineage, raw["lineage"].as_str().unwrap_or_default());
         assert_eq!(Some(state.serial), raw["serial"].as_u64());
         let outputs = raw["outputs"].as_object().map_or(0, |o| o.len());
-        assert_eq!(state.outputs.len(), outputs, "{}: every output is kept", input.display());
+        assert_eq!(
+            state.outputs.len(),
+            outputs,
+            "{}: every output is kept",
+            input.display()
+        );
 
         // Our export of it reads back to the same state.
         let again = from_json(to_json_string(&state).as_bytes()).unwrap_or_else(|e| panic!("{e}"));
@@ -100,8 +124,11 @@ fn terraform_written_states_load() {
 
         // And it survives a trip through the SQLite store.
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-        let store = infra_state::SqliteStore::open(dir.path().join("state.db")).unwrap_or_else(|e| panic!("{e}"));
-        store.replace_all("default", state.clone(), "import-terraform").unwrap_or_else(|e| panic!("{e}"));
+        let store = infra_state::SqliteStore::open(dir.path().join("state.db"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        store
+            .replace_all("default", state.clone(), "import-terraform")
+            .unwrap_or_else(|e| panic!("{e}"));
         let loaded = store.load("default").unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(loaded.resources, state.resources, "{}", input.display());
         assert_eq!(loaded.outputs, state.outputs, "{}", input.display());
@@ -127,12 +154,18 @@ fn invalid_inputs_give_their_exact_message() {
             Err(e) => e.to_string(),
         };
         if bless() {
-            fs::write(&expected_path, format!("{got}\n")).unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+            fs::write(&expected_path, format!("{got}\n"))
+                .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
             continue;
         }
-        let want = String::from_utf8_lossy(&read(&expected_path)).trim_end_matches('\n').to_string();
+        let want = String::from_utf8_lossy(&read(&expected_path))
+            .trim_end_matches('\n')
+            .to_string();
         if got != want {
-            failures.push(format!("{}:\n  got:  {got}\n  want: {want}", input.display()));
+            failures.push(format!(
+                "{}:\n  got:  {got}\n  want: {want}",
+                input.display()
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

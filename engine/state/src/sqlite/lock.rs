@@ -38,10 +38,22 @@ pub(super) fn lock_path(db: &Path, env: &str) -> PathBuf {
 
 fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> StateError {
     let path = path.to_path_buf();
-    move |source| StateError::Io { action, path, source }
+    move |source| StateError::Io {
+        action,
+        path,
+        source,
+    }
 }
 
-pub(super) fn lock(inner: &Arc<Inner>, env: &str, mut info: LockInfo, timeout: Duration) -> Result<StateLock, StateError> {
+/// How long a contender waits for a new holder to record who it is.
+const HOLDER_GRACE: Duration = Duration::from_secs(2);
+
+pub(super) fn lock(
+    inner: &Arc<Inner>,
+    env: &str,
+    mut info: LockInfo,
+    timeout: Duration,
+) -> Result<StateLock, StateError> {
     let path = lock_path(&inner.path, env);
     let deadline = Instant::now() + timeout;
     loop {
@@ -66,7 +78,10 @@ pub(super) fn lock(inner: &Arc<Inner>, env: &str, mut info: LockInfo, timeout: D
                 let release = move || {
                     let forgotten = write_with(&inner, "", |db| {
                         db.conn
-                            .execute("DELETE FROM locks WHERE environment = ?1 AND id = ?2", params![env_name, id])
+                            .execute(
+                                "DELETE FROM locks WHERE environment = ?1 AND id = ?2",
+                                params![env_name, id],
+                            )
                             .map_err(StateError::db("releasing the state lock"))
                     });
                     // Closing the file releases the OS lock, after the row is gone.
@@ -78,8 +93,19 @@ pub(super) fn lock(inner: &Arc<Inner>, env: &str, mut info: LockInfo, timeout: D
             Err(TryLockError::WouldBlock) => {
                 let now = Instant::now();
                 if now >= deadline {
-                    let holder = holder(inner, env, &path)?.unwrap_or_else(|| unknown_holder(&path));
-                    return Err(StateError::Locked { env: env.to_string(), holder: Box::new(holder) });
+                    // The holder records itself right after it takes the OS lock: give it a
+                    // moment, so the error can name it.
+                    let mut found = holder(inner, env, &path)?;
+                    let grace = Instant::now() + HOLDER_GRACE;
+                    while found.is_none() && Instant::now() < grace {
+                        std::thread::sleep(RETRY);
+                        found = holder(inner, env, &path)?;
+                    }
+                    let holder = found.unwrap_or_else(|| unknown_holder(&path));
+                    return Err(StateError::Locked {
+                        env: env.to_string(),
+                        holder: Box::new(holder),
+                    });
                 }
                 std::thread::sleep(RETRY.min(deadline - now));
             }
@@ -103,7 +129,13 @@ fn still_named(_file: &File, path: &Path) -> bool {
     path.exists()
 }
 
-fn record_holder(inner: &Inner, env: &str, info: &LockInfo, mut file: &File, path: &Path) -> Result<(), StateError> {
+fn record_holder(
+    inner: &Inner,
+    env: &str,
+    info: &LockInfo,
+    mut file: &File,
+    path: &Path,
+) -> Result<(), StateError> {
     write_with(inner, "", |db| {
         db.conn
             .execute(
@@ -148,7 +180,9 @@ fn holder(inner: &Inner, env: &str, path: &Path) -> Result<Option<LockInfo>, Sta
     if row.is_some() {
         return Ok(row);
     }
-    Ok(std::fs::read(path).ok().and_then(|bytes| holder_from_file(&bytes)))
+    Ok(std::fs::read(path)
+        .ok()
+        .and_then(|bytes| holder_from_file(&bytes)))
 }
 
 fn holder_from_file(bytes: &[u8]) -> Option<LockInfo> {
@@ -159,7 +193,11 @@ fn holder_from_file(bytes: &[u8]) -> Option<LockInfo> {
         operation: s("operation").unwrap_or_default(),
         who: s("who").unwrap_or_default(),
         host: s("host").unwrap_or_default(),
-        pid: v.get("pid").and_then(|p| p.as_u64()).and_then(|p| u32::try_from(p).ok()).unwrap_or(0),
+        pid: v
+            .get("pid")
+            .and_then(|p| p.as_u64())
+            .and_then(|p| u32::try_from(p).ok())
+            .unwrap_or(0),
         since: Timestamp::from_millis(v.get("since").and_then(|t| t.as_i64()).unwrap_or(0)),
         info: s("info").unwrap_or_default(),
     })
@@ -173,21 +211,33 @@ fn unknown_holder(path: &Path) -> LockInfo {
         host: "unknown".into(),
         pid: 0,
         since: Timestamp::default(),
-        info: format!("the holder has not recorded itself yet in `{}`", path.display()),
+        info: format!(
+            "the holder has not recorded itself yet in `{}`",
+            path.display()
+        ),
     }
 }
 
 pub(super) fn force_unlock(inner: &Arc<Inner>, env: &str, id: &str) -> Result<(), StateError> {
     let path = lock_path(&inner.path, env);
     let Some(current) = holder(inner, env, &path)? else {
-        return Err(StateError::NotLocked { env: env.to_string() });
+        return Err(StateError::NotLocked {
+            env: env.to_string(),
+        });
     };
     if current.id != id {
-        return Err(StateError::LockIdMismatch { env: env.into(), given: id.into(), holder: Box::new(current) });
+        return Err(StateError::LockIdMismatch {
+            env: env.into(),
+            given: id.into(),
+            holder: Box::new(current),
+        });
     }
     write_with(inner, "", |db| {
         db.conn
-            .execute("DELETE FROM locks WHERE environment = ?1 AND id = ?2", params![env, id])
+            .execute(
+                "DELETE FROM locks WHERE environment = ?1 AND id = ?2",
+                params![env, id],
+            )
             .map_err(StateError::db("removing the state lock holder"))
     })?;
     match std::fs::remove_file(&path) {

@@ -5,7 +5,7 @@
 //!
 //! | table | one row per | holds |
 //! |---|---|---|
-//! | `meta` | setting | `schema_version` |
+//! | `meta` | setting | `schema_version`; `database_id` (random; seeds the lineage of environments not yet written) |
 //! | `environments` | environment | `name`, `lineage`, current `serial` |
 //! | `instances` | current resource instance (`env_id`, `address`) | identity columns, `provider`, `attributes`/`sensitive_attributes`/`dependencies` as JSON, flags, the `serial` that wrote it |
 //! | `outputs` | current root output | `value` and `type` JSON, `sensitive` |
@@ -23,8 +23,12 @@
 //! Writes go through one connection behind a mutex (in-process writers queue without sleeping;
 //! other processes wait on SQLite's busy timeout); reads use a small pool of connections, so they
 //! run alongside writes (WAL). Each write is `BEGIN IMMEDIATE` … `COMMIT` with
-//! `synchronous=FULL`. Every write is an indexed single-row operation on its subject: its cost
-//! does not grow with the number of instances.
+//! `synchronous=NORMAL`: durable against the process being killed (the crash-safety promise),
+//! not against power loss, which can lose the last changes but never corrupts the database.
+//! Every write is an indexed single-row operation on its subject: its cost does not grow with
+//! the number of instances (`tests/perf.rs` checks the ratio). With `synchronous=FULL` a change
+//! cost about 5 ms on the development VM, almost all of it the fsync; one shared writer beats a
+//! connection per call.
 //!
 //! # Locks
 //! See `lock.rs`: an OS file lock per environment (released by the kernel if the holder dies),
@@ -47,7 +51,9 @@ use serde_json::Value;
 
 use crate::error::StateError;
 use crate::model::{OutputValue, StateSnapshot};
-use crate::store::{Change, Intent, IntentRow, LockInfo, StateLock, StateStore, VersionChange, VersionRow};
+use crate::store::{
+    Change, Intent, IntentRow, LockInfo, StateLock, StateStore, VersionChange, VersionRow,
+};
 
 pub use schema::SCHEMA_VERSION;
 
@@ -63,13 +69,18 @@ pub struct SqliteStore {
 
 struct Inner {
     path: PathBuf,
+    /// Seeds the lineage of environments not yet written (see `Db::pending_lineage`).
+    database_id: String,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
 }
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore").field("path", &self.inner.path).field("who", &self.who).finish()
+        f.debug_struct("SqliteStore")
+            .field("path", &self.inner.path)
+            .field("who", &self.who)
+            .finish()
     }
 }
 
@@ -87,8 +98,14 @@ impl SqliteStore {
         let path = path.as_ref().to_path_buf();
         schema::prepare(&path)?;
         let writer = schema::open_read_write(&path)?;
+        let database_id = schema::database_id(&writer)?;
         Ok(SqliteStore {
-            inner: Arc::new(Inner { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) }),
+            inner: Arc::new(Inner {
+                path,
+                database_id,
+                writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+            }),
             who: crate::ids::who(),
         })
     }
@@ -115,7 +132,10 @@ impl SqliteStore {
         })?;
         match problems.as_slice() {
             [ok] if ok == "ok" => Ok(()),
-            _ => Err(StateError::Corrupt { path: self.inner.path.clone(), reason: problems.join("; ") }),
+            _ => Err(StateError::Corrupt {
+                path: self.inner.path.clone(),
+                reason: problems.join("; "),
+            }),
         }
     }
 
@@ -127,8 +147,15 @@ impl SqliteStore {
             None => schema::open_read_write(&self.inner.path)?,
         };
         let result = {
-            let tx = conn.transaction().map_err(StateError::db("starting a read"))?;
-            let out = f(&Db { conn: &tx, path: &self.inner.path, who: &self.who });
+            let tx = conn
+                .transaction()
+                .map_err(StateError::db("starting a read"))?;
+            let out = f(&Db {
+                conn: &tx,
+                path: &self.inner.path,
+                database_id: &self.inner.database_id,
+                who: &self.who,
+            });
             // Nothing was written; ending the read cannot lose anything.
             let _ = tx.finish();
             out.map_err(|e| damaged(&self.inner.path, e))
@@ -155,8 +182,16 @@ fn write_with<T>(
     let tx: Transaction<'_> = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .map_err(StateError::db("starting a write"))?;
-    let out = f(&Db { conn: &tx, path: &inner.path, who }).map_err(|e| damaged(&inner.path, e))?;
-    tx.commit().map_err(StateError::db("committing a write")).map_err(|e| damaged(&inner.path, e))?;
+    let out = f(&Db {
+        conn: &tx,
+        path: &inner.path,
+        database_id: &inner.database_id,
+        who,
+    })
+    .map_err(|e| damaged(&inner.path, e))?;
+    tx.commit()
+        .map_err(StateError::db("committing a write"))
+        .map_err(|e| damaged(&inner.path, e))?;
     Ok(out)
 }
 
@@ -165,9 +200,15 @@ fn damaged(path: &Path, e: StateError) -> StateError {
     use rusqlite::ErrorCode::{DatabaseCorrupt, NotADatabase};
     match e {
         StateError::Database { context, source }
-            if matches!(source.sqlite_error_code(), Some(DatabaseCorrupt | NotADatabase)) =>
+            if matches!(
+                source.sqlite_error_code(),
+                Some(DatabaseCorrupt | NotADatabase)
+            ) =>
         {
-            StateError::Corrupt { path: path.to_path_buf(), reason: format!("SQLite reports it damaged while {context} ({source})") }
+            StateError::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!("SQLite reports it damaged while {context} ({source})"),
+            }
         }
         other => other,
     }
@@ -177,12 +218,23 @@ fn damaged(path: &Path, e: StateError) -> StateError {
 struct Db<'a> {
     conn: &'a Connection,
     path: &'a Path,
+    database_id: &'a str,
     who: &'a str,
 }
 
 impl Db<'_> {
+    /// The lineage an environment gets at its first write, already known before it: derived
+    /// from the database's identity and the name, so a plan made against an environment without
+    /// state still matches when it is applied.
+    fn pending_lineage(&self, env: &str) -> String {
+        crate::ids::derived_uuid(self.database_id, env)
+    }
+
     fn corrupt(&self, reason: impl Into<String>) -> StateError {
-        StateError::Corrupt { path: self.path.to_path_buf(), reason: reason.into() }
+        StateError::Corrupt {
+            path: self.path.to_path_buf(),
+            reason: reason.into(),
+        }
     }
 }
 
@@ -190,8 +242,13 @@ impl Db<'_> {
 fn check_env(env: &str) -> Result<(), StateError> {
     let ok = !env.is_empty()
         && env.len() <= 64
-        && env.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && env.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        && env
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && env
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if ok {
         Ok(())
     } else {
@@ -229,7 +286,11 @@ impl StateStore for SqliteStore {
         self.write(|db| db.commit_change(env, &change))
     }
 
-    fn set_outputs(&self, env: &str, outputs: BTreeMap<String, OutputValue>) -> Result<u64, StateError> {
+    fn set_outputs(
+        &self,
+        env: &str,
+        outputs: BTreeMap<String, OutputValue>,
+    ) -> Result<u64, StateError> {
         check_env(env)?;
         self.write(|db| db.set_outputs(env, &outputs))
     }
@@ -242,7 +303,12 @@ impl StateStore for SqliteStore {
     fn resolve_intent(&self, env: &str, id: i64) -> Result<(), StateError> {
         check_env(env)?;
         self.write(|db| {
-            let row = db.find_env(env)?.ok_or_else(|| StateError::IntentNotFound { env: env.into(), id })?;
+            let row = db
+                .find_env(env)?
+                .ok_or_else(|| StateError::IntentNotFound {
+                    env: env.into(),
+                    id,
+                })?;
             db.resolve_intent(env, &row, id)
         })
     }
@@ -277,7 +343,12 @@ impl StateStore for SqliteStore {
         self.write(|db| db.move_instance(env, from, to))
     }
 
-    fn replace_all(&self, env: &str, snapshot: StateSnapshot, operation: &str) -> Result<u64, StateError> {
+    fn replace_all(
+        &self,
+        env: &str,
+        snapshot: StateSnapshot,
+        operation: &str,
+    ) -> Result<u64, StateError> {
         check_env(env)?;
         self.write(|db| db.replace_all(env, &snapshot, operation))
     }

@@ -13,6 +13,9 @@ use crate::json::{instance_from_record, output_from_record};
 use crate::model::{InstanceKey, OutputValue, ResourceInstance, ResourceMode, StateSnapshot};
 use crate::store::{ChangeKind, ChangeSummary, IntentRow, Subject, VersionChange, VersionRow};
 
+type Instances = BTreeMap<String, ResourceInstance>;
+type Outputs = BTreeMap<String, OutputValue>;
+
 /// An environment's row.
 pub(super) struct EnvRow {
     pub id: i64,
@@ -20,7 +23,8 @@ pub(super) struct EnvRow {
     pub lineage: String,
 }
 
-pub(super) const INSTANCE_COLUMNS: &str = "address, module, mode, type, name, index_key, provider, schema_version, \
+pub(super) const INSTANCE_COLUMNS: &str =
+    "address, module, mode, type, name, index_key, provider, schema_version, \
      attributes, sensitive_attributes, dependencies, create_before_destroy, tainted";
 
 /// An `instances` row as stored, before its JSON columns are decoded.
@@ -68,7 +72,8 @@ pub(super) fn to_i64(v: u64) -> i64 {
 
 impl Db<'_> {
     fn parse_json(&self, what: &str, text: &str) -> Result<Value, StateError> {
-        serde_json::from_str(text).map_err(|e| self.corrupt(format!("{what} is not valid JSON ({e})")))
+        serde_json::from_str(text)
+            .map_err(|e| self.corrupt(format!("{what} is not valid JSON ({e})")))
     }
 
     fn decode_instance(&self, raw: RawInstance) -> Result<ResourceInstance, StateError> {
@@ -78,14 +83,22 @@ impl Db<'_> {
             "data" => ResourceMode::Data,
             other => return Err(self.corrupt(format!("instance `{a}` has mode `{other}`"))),
         };
-        let index = match raw.index_key.as_deref().map(|k| self.parse_json(&format!("the key of `{a}`"), k)) {
+        let index = match raw
+            .index_key
+            .as_deref()
+            .map(|k| self.parse_json(&format!("the key of `{a}`"), k))
+        {
             None => None,
             Some(Ok(Value::String(s))) => Some(InstanceKey::Str(s)),
             Some(Ok(Value::Number(n))) if n.as_i64().is_some() => n.as_i64().map(InstanceKey::Int),
-            Some(Ok(other)) => return Err(self.corrupt(format!("instance `{a}` has the key `{other}`"))),
+            Some(Ok(other)) => {
+                return Err(self.corrupt(format!("instance `{a}` has the key `{other}`")))
+            }
             Some(Err(e)) => return Err(e),
         };
-        let list = |what: &str, text: &str| match self.parse_json(&format!("the {what} of `{a}`"), text)? {
+        let list = |what: &str, text: &str| match self
+            .parse_json(&format!("the {what} of `{a}`"), text)?
+        {
             Value::Array(v) => Ok(v),
             _ => Err(self.corrupt(format!("the {what} of `{a}` is not a JSON array"))),
         };
@@ -94,7 +107,9 @@ impl Db<'_> {
             .into_iter()
             .map(|d| d.as_str().map(str::to_string))
             .collect::<Option<Vec<_>>>()
-            .ok_or_else(|| self.corrupt(format!("the dependencies of `{a}` are not all strings")))?;
+            .ok_or_else(|| {
+                self.corrupt(format!("the dependencies of `{a}` are not all strings"))
+            })?;
         let inst = ResourceInstance {
             module: raw.module,
             mode,
@@ -110,7 +125,10 @@ impl Db<'_> {
             tainted: raw.tainted,
         };
         if inst.address() != raw.address {
-            return Err(self.corrupt(format!("the instance stored as `{a}` has the address `{}`", inst.address())));
+            return Err(self.corrupt(format!(
+                "the instance stored as `{a}` has the address `{}`",
+                inst.address()
+            )));
         }
         Ok(inst)
     }
@@ -119,32 +137,49 @@ impl Db<'_> {
         self.conn
             .prepare_cached("SELECT id, serial, lineage FROM environments WHERE name = ?1")
             .and_then(|mut s| {
-                s.query_row([env], |r| Ok(EnvRow { id: r.get(0)?, serial: to_u64(r.get(1)?), lineage: r.get(2)? }))
-                    .optional()
+                s.query_row([env], |r| {
+                    Ok(EnvRow {
+                        id: r.get(0)?,
+                        serial: to_u64(r.get(1)?),
+                        lineage: r.get(2)?,
+                    })
+                })
+                .optional()
             })
             .map_err(StateError::db(format!("reading environment `{env}`")))
     }
 
     pub(super) fn environments(&self) -> Result<Vec<String>, StateError> {
-        let ctx = StateError::db("listing environments");
-        let mut s = self.conn.prepare("SELECT name FROM environments ORDER BY name").map_err(StateError::db("listing environments"))?;
-        let rows = s.query_map([], |r| r.get(0)).and_then(|rows| rows.collect());
-        rows.map_err(ctx)
+        self.conn
+            .prepare("SELECT name FROM environments ORDER BY name")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .map_err(StateError::db("listing environments"))
     }
 
-    pub(super) fn read_instance(&self, env_id: i64, address: &str) -> Result<Option<ResourceInstance>, StateError> {
+    pub(super) fn read_instance(
+        &self,
+        env_id: i64,
+        address: &str,
+    ) -> Result<Option<ResourceInstance>, StateError> {
         let raw = self
             .conn
-            .prepare_cached(&format!("SELECT {INSTANCE_COLUMNS} FROM instances WHERE env_id = ?1 AND address = ?2"))
-            .and_then(|mut s| s.query_row(params![env_id, address], raw_instance).optional())
+            .prepare_cached(&format!(
+                "SELECT {INSTANCE_COLUMNS} FROM instances WHERE env_id = ?1 AND address = ?2"
+            ))
+            .and_then(|mut s| {
+                s.query_row(params![env_id, address], raw_instance)
+                    .optional()
+            })
             .map_err(StateError::db(format!("reading `{address}`")))?;
         raw.map(|r| self.decode_instance(r)).transpose()
     }
 
-    pub(super) fn all_instances(&self, env_id: i64) -> Result<BTreeMap<String, ResourceInstance>, StateError> {
+    pub(super) fn all_instances(&self, env_id: i64) -> Result<Instances, StateError> {
         let raws: Vec<RawInstance> = self
             .conn
-            .prepare(&format!("SELECT {INSTANCE_COLUMNS} FROM instances WHERE env_id = ?1"))
+            .prepare(&format!(
+                "SELECT {INSTANCE_COLUMNS} FROM instances WHERE env_id = ?1"
+            ))
             .and_then(|mut s| s.query_map([env_id], raw_instance)?.collect())
             .map_err(StateError::db("reading the instances"))?;
         let mut out = BTreeMap::new();
@@ -155,24 +190,39 @@ impl Db<'_> {
         Ok(out)
     }
 
-    pub(super) fn all_outputs(&self, env_id: i64) -> Result<BTreeMap<String, OutputValue>, StateError> {
+    pub(super) fn all_outputs(&self, env_id: i64) -> Result<Outputs, StateError> {
         let rows: Vec<(String, String, String, bool)> = self
             .conn
             .prepare_cached("SELECT name, value, type, sensitive FROM outputs WHERE env_id = ?1")
-            .and_then(|mut s| s.query_map([env_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?.collect())
+            .and_then(|mut s| {
+                s.query_map([env_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?
+                .collect()
+            })
             .map_err(StateError::db("reading the outputs"))?;
         let mut out = BTreeMap::new();
         for (name, value, ty, sensitive) in rows {
             let value = self.parse_json(&format!("output `{name}`"), &value)?;
             let ty = self.parse_json(&format!("the type of output `{name}`"), &ty)?;
-            out.insert(name, OutputValue { value, ty, sensitive });
+            out.insert(
+                name,
+                OutputValue {
+                    value,
+                    ty,
+                    sensitive,
+                },
+            );
         }
         Ok(out)
     }
 
     pub(super) fn load(&self, env: &str) -> Result<StateSnapshot, StateError> {
         let Some(row) = self.find_env(env)? else {
-            return Ok(StateSnapshot::empty());
+            return Ok(StateSnapshot {
+                lineage: self.pending_lineage(env),
+                ..StateSnapshot::default()
+            });
         };
         Ok(StateSnapshot {
             lineage: row.lineage,
@@ -189,7 +239,7 @@ impl Db<'_> {
         &self,
         env_id: i64,
         serial: u64,
-    ) -> Result<(BTreeMap<String, ResourceInstance>, BTreeMap<String, OutputValue>), StateError> {
+    ) -> Result<(Instances, Outputs), StateError> {
         let rows: Vec<(String, String, Option<String>)> = self
             .conn
             .prepare_cached(
@@ -197,7 +247,10 @@ impl Db<'_> {
                  WHERE env_id = ?1 AND serial <= ?2 GROUP BY kind, address",
             )
             .and_then(|mut s| {
-                s.query_map(params![env_id, to_i64(serial)], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect()
+                s.query_map(params![env_id, to_i64(serial)], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })?
+                .collect()
             })
             .map_err(StateError::db(format!("reconstructing version {serial}")))?;
         let mut instances = BTreeMap::new();
@@ -209,7 +262,8 @@ impl Db<'_> {
                 let o = output_from_record(&address, &v).map_err(|e| self.corrupt(e))?;
                 outputs.insert(address, o);
             } else {
-                let i = instance_from_record(&v).map_err(|e| self.corrupt(format!("version log of `{address}`: {e}")))?;
+                let i = instance_from_record(&v)
+                    .map_err(|e| self.corrupt(format!("version log of `{address}`: {e}")))?;
                 instances.insert(address, i);
             }
         }
@@ -230,24 +284,47 @@ impl Db<'_> {
         Ok(found.unwrap_or_else(|| env.lineage.clone()))
     }
 
-    pub(super) fn snapshot_at_row(&self, env: &str, row: &EnvRow, serial: u64) -> Result<StateSnapshot, StateError> {
+    pub(super) fn snapshot_at_row(
+        &self,
+        env: &str,
+        row: &EnvRow,
+        serial: u64,
+    ) -> Result<StateSnapshot, StateError> {
         if serial > row.serial {
-            return Err(StateError::NoSuchVersion { env: env.into(), serial, latest: row.serial });
+            return Err(StateError::NoSuchVersion {
+                env: env.into(),
+                serial,
+                latest: row.serial,
+            });
         }
         let (resources, outputs) = self.state_at(row.id, serial)?;
-        Ok(StateSnapshot { lineage: self.lineage_at(row, serial)?, serial, resources, outputs })
+        Ok(StateSnapshot {
+            lineage: self.lineage_at(row, serial)?,
+            serial,
+            resources,
+            outputs,
+        })
     }
 
     pub(super) fn snapshot_at(&self, env: &str, serial: u64) -> Result<StateSnapshot, StateError> {
         match self.find_env(env)? {
             Some(row) => self.snapshot_at_row(env, &row, serial),
-            None if serial == 0 => Ok(StateSnapshot::empty()),
-            None => Err(StateError::NoSuchVersion { env: env.into(), serial, latest: 0 }),
+            None if serial == 0 => Ok(StateSnapshot {
+                lineage: self.pending_lineage(env),
+                ..StateSnapshot::default()
+            }),
+            None => Err(StateError::NoSuchVersion {
+                env: env.into(),
+                serial,
+                latest: 0,
+            }),
         }
     }
 
     pub(super) fn history(&self, env: &str) -> Result<Vec<VersionRow>, StateError> {
-        let Some(row) = self.find_env(env)? else { return Ok(Vec::new()) };
+        let Some(row) = self.find_env(env)? else {
+            return Ok(Vec::new());
+        };
         let ctx = || StateError::db("reading the history");
         let mut versions: Vec<VersionRow> = self
             .conn
@@ -273,7 +350,12 @@ impl Db<'_> {
                 "SELECT serial, kind, address, before IS NULL, after IS NULL FROM changes
                  WHERE env_id = ?1 ORDER BY serial, kind, address",
             )
-            .and_then(|mut s| s.query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?.collect())
+            .and_then(|mut s| {
+                s.query_map([row.id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })?
+                .collect()
+            })
             .map_err(ctx())?;
         let mut by_serial: BTreeMap<u64, Vec<ChangeSummary>> = BTreeMap::new();
         for (serial, kind, address, no_before, no_after) in changes {
@@ -282,7 +364,13 @@ impl Db<'_> {
                 (false, true) => ChangeKind::Delete,
                 (false, false) => ChangeKind::Update,
             };
-            by_serial.entry(to_u64(serial)).or_default().push(ChangeSummary { subject: subject(&kind, address), kind: kind_of });
+            by_serial
+                .entry(to_u64(serial))
+                .or_default()
+                .push(ChangeSummary {
+                    subject: subject(&kind, address),
+                    kind: kind_of,
+                });
         }
         for v in &mut versions {
             v.changes = by_serial.remove(&v.serial).unwrap_or_default();
@@ -290,13 +378,21 @@ impl Db<'_> {
         Ok(versions)
     }
 
-    pub(super) fn version_changes(&self, env: &str, serial: u64) -> Result<Vec<VersionChange>, StateError> {
+    pub(super) fn version_changes(
+        &self,
+        env: &str,
+        serial: u64,
+    ) -> Result<Vec<VersionChange>, StateError> {
         let latest = self.find_env(env)?;
         let row = match latest {
             Some(row) if serial >= 1 && serial <= row.serial => row,
             other => {
                 let latest = other.map(|r| r.serial).unwrap_or(0);
-                return Err(StateError::NoSuchVersion { env: env.into(), serial, latest });
+                return Err(StateError::NoSuchVersion {
+                    env: env.into(),
+                    serial,
+                    latest,
+                });
             }
         };
         let rows: Vec<(String, String, Option<String>, Option<String>)> = self
@@ -311,13 +407,19 @@ impl Db<'_> {
             let what = format!("the version log entry of `{address}`");
             let before = before.map(|b| self.parse_json(&what, &b)).transpose()?;
             let after = after.map(|a| self.parse_json(&what, &a)).transpose()?;
-            out.push(VersionChange { subject: subject(&kind, address), before, after });
+            out.push(VersionChange {
+                subject: subject(&kind, address),
+                before,
+                after,
+            });
         }
         Ok(out)
     }
 
     pub(super) fn open_intents(&self, env: &str) -> Result<Vec<IntentRow>, StateError> {
-        let Some(row) = self.find_env(env)? else { return Ok(Vec::new()) };
+        let Some(row) = self.find_env(env)? else {
+            return Ok(Vec::new());
+        };
         type Raw = (i64, String, String, String, String, i64);
         let raws: Vec<Raw> = self
             .conn
@@ -326,8 +428,17 @@ impl Db<'_> {
                  WHERE env_id = ?1 AND resolved IS NULL ORDER BY id",
             )
             .and_then(|mut s| {
-                s.query_map([row.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
-                    .collect()
+                s.query_map([row.id], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })?
+                .collect()
             })
             .map_err(StateError::db("reading the open intents"))?;
         raws.into_iter()
@@ -335,7 +446,8 @@ impl Db<'_> {
                 Ok(IntentRow {
                     id,
                     environment: env.to_string(),
-                    planned: self.parse_json(&format!("the planned value of intent {id}"), &planned)?,
+                    planned: self
+                        .parse_json(&format!("the planned value of intent {id}"), &planned)?,
                     address,
                     action,
                     marker,

@@ -15,15 +15,25 @@ use serde_json::Value;
 use super::read::{to_i64, EnvRow};
 use super::Db;
 use crate::error::StateError;
-use crate::ids::{new_uuid, Timestamp};
+use crate::ids::Timestamp;
 use crate::json::{instance_record, output_record};
-use crate::model::{mode_str, parse_instance_address, InstanceKey, OutputValue, ResourceInstance, StateSnapshot};
+use crate::model::{
+    mode_str, parse_instance_address, InstanceKey, OutputValue, ResourceInstance, StateSnapshot,
+};
 use crate::store::{Change, Intent};
 
 /// One subject's transition, as the version log records it.
 enum Diff<'a> {
-    Instance { address: String, before: Option<&'a ResourceInstance>, after: Option<&'a ResourceInstance> },
-    Output { name: String, before: Option<&'a OutputValue>, after: Option<&'a OutputValue> },
+    Instance {
+        address: String,
+        before: Option<&'a ResourceInstance>,
+        after: Option<&'a ResourceInstance>,
+    },
+    Output {
+        name: String,
+        before: Option<&'a OutputValue>,
+        after: Option<&'a OutputValue>,
+    },
 }
 
 fn json_text(v: &Value) -> String {
@@ -40,18 +50,28 @@ impl Db<'_> {
             return Ok(row);
         }
         let now = Timestamp::now().unix_millis;
-        let lineage = new_uuid();
+        let lineage = self.pending_lineage(env);
         self.conn
             .execute(
                 "INSERT INTO environments (name, lineage, serial, created, updated) VALUES (?1, ?2, 0, ?3, ?3)",
                 params![env, lineage, now],
             )
             .map_err(self.db_err(&format!("creating environment `{env}`")))?;
-        Ok(EnvRow { id: self.conn.last_insert_rowid(), serial: 0, lineage })
+        Ok(EnvRow {
+            id: self.conn.last_insert_rowid(),
+            serial: 0,
+            lineage,
+        })
     }
 
     /// Appends version `serial + 1` and makes it the environment's current serial.
-    fn new_version(&self, row: &mut EnvRow, operation: &str, lineage: &str, note: &str) -> Result<u64, StateError> {
+    fn new_version(
+        &self,
+        row: &mut EnvRow,
+        operation: &str,
+        lineage: &str,
+        note: &str,
+    ) -> Result<u64, StateError> {
         let serial = row.serial + 1;
         let now = Timestamp::now().unix_millis;
         self.conn
@@ -59,9 +79,21 @@ impl Db<'_> {
                 "INSERT INTO versions (env_id, serial, time, operation, who, lineage, note)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
-            .and_then(|mut s| s.execute(params![row.id, to_i64(serial), now, operation, self.who, lineage, note]))
+            .and_then(|mut s| {
+                s.execute(params![
+                    row.id,
+                    to_i64(serial),
+                    now,
+                    operation,
+                    self.who,
+                    lineage,
+                    note
+                ])
+            })
             .and_then(|_| {
-                self.conn.prepare_cached("UPDATE environments SET serial = ?1, lineage = ?2, updated = ?3 WHERE id = ?4")
+                self.conn.prepare_cached(
+                    "UPDATE environments SET serial = ?1, lineage = ?2, updated = ?3 WHERE id = ?4",
+                )
             })
             .and_then(|mut s| s.execute(params![to_i64(serial), lineage, now, row.id]))
             .map_err(self.db_err("appending a version"))?;
@@ -97,14 +129,24 @@ impl Db<'_> {
         Ok(())
     }
 
-    fn put_instance(&self, env_id: i64, inst: &ResourceInstance, serial: u64) -> Result<(), StateError> {
+    fn put_instance(
+        &self,
+        env_id: i64,
+        inst: &ResourceInstance,
+        serial: u64,
+    ) -> Result<(), StateError> {
         let address = inst.address();
         let index_key = inst.index.as_ref().map(|k| match k {
             InstanceKey::Int(i) => i.to_string(),
             InstanceKey::Str(s) => json_text(&Value::from(s.as_str())),
         });
         let sensitive = json_text(&Value::Array(inst.sensitive_attributes.clone()));
-        let deps = json_text(&Value::Array(inst.dependencies.iter().map(|d| Value::from(d.as_str())).collect()));
+        let deps = json_text(&Value::Array(
+            inst.dependencies
+                .iter()
+                .map(|d| Value::from(d.as_str()))
+                .collect(),
+        ));
         self.conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO instances (env_id, address, module, mode, type, name, index_key, provider,
@@ -159,14 +201,29 @@ impl Db<'_> {
         let serial = self.new_version(row, operation, lineage, note)?;
         for d in diffs {
             match d {
-                Diff::Instance { address, before, after } => {
+                Diff::Instance {
+                    address,
+                    before,
+                    after,
+                } => {
                     match after {
                         Some(i) => self.put_instance(row.id, i, serial)?,
                         None => self.delete_instance(row.id, &address)?,
                     }
-                    self.log_change(row.id, serial, "instance", &address, before.map(instance_record), after.map(instance_record))?;
+                    self.log_change(
+                        row.id,
+                        serial,
+                        "instance",
+                        &address,
+                        before.map(instance_record),
+                        after.map(instance_record),
+                    )?;
                 }
-                Diff::Output { name, before, after } => {
+                Diff::Output {
+                    name,
+                    before,
+                    after,
+                } => {
                     let r = match after {
                         Some(o) => self.conn.execute(
                             "INSERT OR REPLACE INTO outputs (env_id, name, value, type, sensitive, serial)
@@ -176,7 +233,14 @@ impl Db<'_> {
                         None => self.conn.execute("DELETE FROM outputs WHERE env_id = ?1 AND name = ?2", params![row.id, name]),
                     };
                     r.map_err(self.db_err(&format!("writing output `{name}`")))?;
-                    self.log_change(row.id, serial, "output", &name, before.map(output_record), after.map(output_record))?;
+                    self.log_change(
+                        row.id,
+                        serial,
+                        "output",
+                        &name,
+                        before.map(output_record),
+                        after.map(output_record),
+                    )?;
                 }
             }
         }
@@ -204,7 +268,12 @@ impl Db<'_> {
     }
 
     /// Resolves an open intent of the environment; resolving a resolved one again is harmless.
-    pub(super) fn resolve_intent(&self, env: &str, row: &EnvRow, id: i64) -> Result<(), StateError> {
+    pub(super) fn resolve_intent(
+        &self,
+        env: &str,
+        row: &EnvRow,
+        id: i64,
+    ) -> Result<(), StateError> {
         let now = Timestamp::now().unix_millis;
         let changed = self
             .conn
@@ -216,12 +285,17 @@ impl Db<'_> {
         if changed == 0 {
             let exists: bool = self
                 .conn
-                .query_row("SELECT EXISTS (SELECT 1 FROM intents WHERE id = ?1 AND env_id = ?2)", params![id, row.id], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM intents WHERE id = ?1 AND env_id = ?2)",
+                    params![id, row.id],
+                    |r| r.get(0),
+                )
                 .map_err(self.db_err("resolving an intent"))?;
             if !exists {
-                return Err(StateError::IntentNotFound { env: env.into(), id });
+                return Err(StateError::IntentNotFound {
+                    env: env.into(),
+                    id,
+                });
             }
         }
         Ok(())
@@ -242,7 +316,10 @@ impl Db<'_> {
             (None, Some(_)) => self.ensure_env(env)?,
             (None, None) => {
                 return match change.intent {
-                    Some(id) => Err(StateError::IntentNotFound { env: env.into(), id }),
+                    Some(id) => Err(StateError::IntentNotFound {
+                        env: env.into(),
+                        id,
+                    }),
                     None => Ok(0),
                 }
             }
@@ -251,7 +328,11 @@ impl Db<'_> {
         let diffs = if before.as_ref() == change.new.as_ref() {
             Vec::new()
         } else {
-            vec![Diff::Instance { address: change.address.clone(), before: before.as_ref(), after: change.new.as_ref() }]
+            vec![Diff::Instance {
+                address: change.address.clone(),
+                before: before.as_ref(),
+                after: change.new.as_ref(),
+            }]
         };
         let lineage = row.lineage.clone();
         let serial = self.write_version(&mut row, diffs, &change.operation, &lineage, "")?;
@@ -261,7 +342,11 @@ impl Db<'_> {
         Ok(serial)
     }
 
-    pub(super) fn set_outputs(&self, env: &str, outputs: &BTreeMap<String, OutputValue>) -> Result<u64, StateError> {
+    pub(super) fn set_outputs(
+        &self,
+        env: &str,
+        outputs: &BTreeMap<String, OutputValue>,
+    ) -> Result<u64, StateError> {
         let existing = self.find_env(env)?;
         if existing.is_none() && outputs.is_empty() {
             return Ok(0);
@@ -277,7 +362,11 @@ impl Db<'_> {
     }
 
     /// Finds an instance by its address as given, or else as spelled canonically.
-    fn find_instance(&self, env_id: i64, address: &str) -> Result<Option<ResourceInstance>, StateError> {
+    fn find_instance(
+        &self,
+        env_id: i64,
+        address: &str,
+    ) -> Result<Option<ResourceInstance>, StateError> {
         if let Some(i) = self.read_instance(env_id, address)? {
             return Ok(Some(i));
         }
@@ -291,7 +380,11 @@ impl Db<'_> {
         let not_found = || StateError::NotFound(address.to_string());
         let mut row = self.find_env(env)?.ok_or_else(not_found)?;
         let before = self.find_instance(row.id, address)?.ok_or_else(not_found)?;
-        let diffs = vec![Diff::Instance { address: before.address(), before: Some(&before), after: None }];
+        let diffs = vec![Diff::Instance {
+            address: before.address(),
+            before: Some(&before),
+            after: None,
+        }];
         let lineage = row.lineage.clone();
         self.write_version(&mut row, diffs, "state rm", &lineage, "")
     }
@@ -318,16 +411,34 @@ impl Db<'_> {
                  address"
             )));
         }
-        let new = ResourceInstance { module: target.module, name: target.name, index: target.index, ..old.clone() };
+        let new = ResourceInstance {
+            module: target.module,
+            name: target.name,
+            index: target.index,
+            ..old.clone()
+        };
         let diffs = vec![
-            Diff::Instance { address: from, before: Some(&old), after: None },
-            Diff::Instance { address: to, before: None, after: Some(&new) },
+            Diff::Instance {
+                address: from,
+                before: Some(&old),
+                after: None,
+            },
+            Diff::Instance {
+                address: to,
+                before: None,
+                after: Some(&new),
+            },
         ];
         let lineage = row.lineage.clone();
         self.write_version(&mut row, diffs, "state mv", &lineage, "")
     }
 
-    pub(super) fn replace_all(&self, env: &str, snapshot: &StateSnapshot, operation: &str) -> Result<u64, StateError> {
+    pub(super) fn replace_all(
+        &self,
+        env: &str,
+        snapshot: &StateSnapshot,
+        operation: &str,
+    ) -> Result<u64, StateError> {
         if let Some((key, inst)) = snapshot.resources.iter().find(|(k, i)| **k != i.address()) {
             return Err(StateError::Conflict(format!(
                 "the snapshot lists the instance `{}` under the address `{key}`",
@@ -335,7 +446,11 @@ impl Db<'_> {
             )));
         }
         let mut row = self.ensure_env(env)?;
-        let lineage = if snapshot.lineage.trim().is_empty() { row.lineage.clone() } else { snapshot.lineage.clone() };
+        let lineage = if snapshot.lineage.trim().is_empty() {
+            row.lineage.clone()
+        } else {
+            snapshot.lineage.clone()
+        };
         let current_instances = self.all_instances(row.id)?;
         let current_outputs = self.all_outputs(row.id)?;
         let mut diffs = instance_diffs(&current_instances, &snapshot.resources);
@@ -345,14 +460,28 @@ impl Db<'_> {
 
     pub(super) fn rollback(&self, env: &str, serial: u64) -> Result<u64, StateError> {
         let Some(mut row) = self.find_env(env)? else {
-            return if serial == 0 { Ok(0) } else { Err(StateError::NoSuchVersion { env: env.into(), serial, latest: 0 }) };
+            return if serial == 0 {
+                Ok(0)
+            } else {
+                Err(StateError::NoSuchVersion {
+                    env: env.into(),
+                    serial,
+                    latest: 0,
+                })
+            };
         };
         let target = self.snapshot_at_row(env, &row, serial)?;
         let current_instances = self.all_instances(row.id)?;
         let current_outputs = self.all_outputs(row.id)?;
         let mut diffs = instance_diffs(&current_instances, &target.resources);
         diffs.extend(output_diffs(&current_outputs, &target.outputs));
-        self.write_version(&mut row, diffs, "rollback", &target.lineage, &format!("to serial {serial}"))
+        self.write_version(
+            &mut row,
+            diffs,
+            "rollback",
+            &target.lineage,
+            &format!("to serial {serial}"),
+        )
     }
 }
 
@@ -365,7 +494,11 @@ fn instance_diffs<'a>(
         .into_iter()
         .filter_map(|a| {
             let (before, after) = (current.get(a), target.get(a));
-            (before != after).then(|| Diff::Instance { address: a.clone(), before, after })
+            (before != after).then(|| Diff::Instance {
+                address: a.clone(),
+                before,
+                after,
+            })
         })
         .collect()
 }
@@ -379,7 +512,11 @@ fn output_diffs<'a>(
         .into_iter()
         .filter_map(|n| {
             let (before, after) = (current.get(n), target.get(n));
-            (before != after).then(|| Diff::Output { name: n.clone(), before, after })
+            (before != after).then(|| Diff::Output {
+                name: n.clone(),
+                before,
+                after,
+            })
         })
         .collect()
 }
