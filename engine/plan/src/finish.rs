@@ -75,6 +75,10 @@ fn output_changes(w: &Walker) -> BTreeMap<String, OutputChange> {
             if out.contains_key(&name) {
                 continue;
             }
+            // A null output is no output: Terraform does not store it, so it is no change.
+            if v.is_null() {
+                continue;
+            }
             let sensitive = declared.get(&name).is_some_and(|o| o.sensitive);
             out.insert(name, OutputChange { action: Action::Create, before: None, after: Some(v), sensitive });
         }

@@ -47,9 +47,10 @@ const MAGIC: &str = "infra_plan_format";
 const INFRA_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// serde_json refuses documents nested deeper than 128 levels; stay clear of that on write.
 const MAX_DEPTH: usize = 120;
-/// Bound on the 32-bit scaling steps when building a number from its exact form, so that a
-/// crafted exponent cannot make reading slow.
-const MAX_SCALE_STEPS: i64 = 1 << 22;
+/// Bounds on the scaling work for numbers in their exact form, so that a crafted exponent
+/// cannot make reading or writing slow (Go's, and so infra's, binary exponents stay within ±2³¹).
+const MAX_SCALE_STEPS: i64 = 1 << 24;
+const MAX_EXPONENT: u64 = 1 << 32;
 /// Precisions and mantissas far beyond any number Terraform makes are refused when reading.
 const MAX_PRECISION: u32 = 1 << 16;
 const MAX_MANTISSA_DIGITS: usize = 20_000;
@@ -148,6 +149,10 @@ impl StalePlan {
 /// Checks that `saved` can still be applied: same state lineage and serial (as Terraform, only
 /// when both lineages are known) and the same configuration hash.
 pub fn check_fresh(saved: &SavedPlan, current_lineage: &str, current_serial: u64, current_config_hash: &str) -> Result<(), StalePlan> {
+    // The configuration first: a plan from another configuration is the more useful message.
+    if saved.config_hash != current_config_hash {
+        return Err(StalePlan::ConfigChanged { planned: saved.config_hash.clone(), current: current_config_hash.to_string() });
+    }
     if !saved.lineage.is_empty() && !current_lineage.is_empty() {
         if saved.lineage != current_lineage {
             return Err(StalePlan::LineageChanged { planned: saved.lineage.clone(), current: current_lineage.to_string() });
@@ -155,9 +160,6 @@ pub fn check_fresh(saved: &SavedPlan, current_lineage: &str, current_serial: u64
         if saved.serial != current_serial {
             return Err(StalePlan::SerialChanged { planned: saved.serial, current: current_serial });
         }
-    }
-    if saved.config_hash != current_config_hash {
-        return Err(StalePlan::ConfigChanged { planned: saved.config_hash.clone(), current: current_config_hash.to_string() });
     }
     Ok(())
 }
@@ -438,12 +440,14 @@ fn exact_form(n: &Number) -> Option<String> {
     if n.is_infinite() {
         return Some(format!("{sign}inf"));
     }
-    let step = Number::from_bigint(&(BigInt::from(1u8) << 256u32));
+    // Only divisions are used to scale: they round to the larger precision, so scaling by a
+    // power of two is exact, where a product would be rounded to 512 bits.
+    let (up, down) = (power_of_two(-256)?, power_of_two(256)?);
     let mut a = n.abs();
     let mut exp: i64 = 0;
     let mut steps = 0;
     while !a.is_integer() {
-        a = a.mul(&step);
+        a = a.div(&up).ok()?;
         exp -= 256;
         steps += 1;
         if steps > MAX_SCALE_STEPS {
@@ -451,7 +455,7 @@ fn exact_form(n: &Number) -> Option<String> {
         }
     }
     loop {
-        let smaller = a.div(&step).ok()?;
+        let smaller = a.div(&down).ok()?;
         if !smaller.is_integer() || smaller.is_zero() {
             break;
         }
@@ -466,6 +470,11 @@ fn exact_form(n: &Number) -> Option<String> {
     let tz = int.trailing_zeros().unwrap_or(0);
     let mant = int >> tz;
     Some(format!("{sign}{mant}p{}", exp + i64::try_from(tz).ok()?))
+}
+
+/// 2^`e` as a 53-bit number (exact for |e| <= 1000).
+fn power_of_two(e: i32) -> Option<Number> {
+    Number::from_f64(2f64.powi(e))
 }
 
 /// The number from its display text at the usual precisions; `None` for the others.
@@ -511,30 +520,30 @@ fn dec_exact_number(text: &str, prec: u32) -> Option<Number> {
             if bits > prec {
                 return None;
             }
-            let (mut x, chunk) = if prec == 53 {
-                (Number::from_f64(mant.to_string().parse::<f64>().ok()?)?, Number::from_f64(4294967296.0)?)
+            let mut x = if prec == 53 {
+                Number::from_f64(mant.to_string().parse::<f64>().ok()?)?
             } else {
                 let shift = prec - bits;
                 exp = exp.checked_sub(i64::from(shift))?;
-                (Number::from_bigint(&(mant << shift)), Number::from_u64(1 << 32))
+                Number::from_bigint(&(mant << shift))
             };
-            if exp.unsigned_abs() / 32 > MAX_SCALE_STEPS as u64 {
+            if exp.unsigned_abs() > MAX_EXPONENT {
                 return None;
             }
-            while exp >= 32 {
-                x = x.mul(&chunk);
-                exp -= 32;
+            // Dividing by 2^-512 or 2^512 (53-bit numbers) keeps the precision and is exact.
+            let (up, down) = (power_of_two(-512)?, power_of_two(512)?);
+            while exp >= 512 {
+                x = x.div(&up).ok()?;
+                exp -= 512;
             }
-            while exp <= -32 {
-                x = x.div(&chunk).ok()?;
-                exp += 32;
+            while exp <= -512 {
+                x = x.div(&down).ok()?;
+                exp += 512;
             }
-            let rest = if prec == 53 { Number::from_f64(f64::from(1u32 << exp.unsigned_abs()))? } else { Number::from_u64(1 << exp.unsigned_abs()) };
-            if exp >= 0 {
-                x.mul(&rest)
-            } else {
-                x.div(&rest).ok()?
+            if exp != 0 {
+                x = x.div(&power_of_two(-i32::try_from(exp).ok()?)?).ok()?;
             }
+            x
         }
     };
     Some(if neg { n.neg() } else { n })

@@ -54,7 +54,7 @@ fn sens(v: &str) -> Value {
 }
 
 #[test]
-fn create_replace_delete_read_and_outputs_match_terraform() {
+fn renders_create_replace_delete_read_and_outputs_like_terraform() {
     let data_after = obj(&[
         ("has_computed_default", unknown()),
         ("id", unknown()),
@@ -77,7 +77,7 @@ fn create_replace_delete_read_and_outputs_match_terraform() {
     let b1 = obj(&[("id", s("4702145325976293707")), ("triggers", map(&[("k", s("v"))]))]);
     let c = |key: &str| {
         change(
-            &format!("null_resource.c[{}]", infra_core::addr::InstanceKey::Str(key.into())),
+            &format!("null_resource.c{}", infra_core::addr::InstanceKey::Str(key.into())),
             Action::Create,
             None,
             Some(obj(&[("id", unknown()), ("triggers", map(&[("key", s(key))]))])),
@@ -111,7 +111,7 @@ fn create_replace_delete_read_and_outputs_match_terraform() {
 }
 
 #[test]
-fn output_only_changes_match_terraform() {
+fn renders_output_only_changes_like_terraform() {
     let before_obj = obj(&[
         ("gone", s("g")),
         ("keep", s("k")),
@@ -156,7 +156,7 @@ fn output_only_changes_match_terraform() {
 }
 
 #[test]
-fn nested_output_updates_and_deletions_match_terraform() {
+fn renders_nested_output_updates_and_deletions_like_terraform() {
     let upd = |b: Value, a: Value| output(Action::Update, Some(b), Some(a), false);
     let lo = |b: &str| tuple(&[obj(&[("a", n("1")), ("b", n(b))]), obj(&[("a", n("3")), ("b", n("4"))])]);
     let p = plan(
@@ -191,7 +191,7 @@ fn nested_output_updates_and_deletions_match_terraform() {
 }
 
 #[test]
-fn replace_as_requested_with_unknown_and_sensitive_outputs_matches_terraform() {
+fn renders_requested_replacement_unknown_and_sensitive_outputs_like_terraform() {
     let r = with_reason(
         change(
             "null_resource.r",
@@ -217,7 +217,7 @@ fn replace_as_requested_with_unknown_and_sensitive_outputs_matches_terraform() {
 }
 
 #[test]
-fn tainted_and_sensitive_map_elements_match_terraform() {
+fn renders_tainted_and_sensitive_map_elements_like_terraform() {
     let cnt = |id: Value| obj(&[("id", id), ("triggers", map(&[("k", s("v"))]))]);
     let tainted = with_reason(
         change("null_resource.cnt[1]", Action::DeleteThenCreate, Some(cnt(s("2396161139219427430"))), Some(cnt(unknown()))),
@@ -239,7 +239,7 @@ fn tainted_and_sensitive_map_elements_match_terraform() {
 }
 
 #[test]
-fn destroy_plan_matches_terraform() {
+fn renders_destroy_plan_like_terraform() {
     let cnt = |id: &str| obj(&[("id", s(id)), ("triggers", map(&[("k", s("v"))]))]);
     let new = obj(&[
         ("id", s("2775028189881065337")),
@@ -259,7 +259,7 @@ fn destroy_plan_matches_terraform() {
 }
 
 #[test]
-fn no_changes_match_terraform() {
+fn renders_no_changes_like_terraform() {
     let mut p = plan(vec![change("null_resource.a", Action::NoOp, Some(obj(&[])), Some(obj(&[])))], vec![]);
     matches_terraform("no_changes", &p);
     p.mode = PlanMode::RefreshOnly;
@@ -269,7 +269,7 @@ fn no_changes_match_terraform() {
 }
 
 #[test]
-fn delete_reasons_moves_and_replacement_orders() {
+fn renders_delete_reasons_moves_and_replacement_orders() {
     let id = |v: &str| obj(&[("id", s(v))]);
     let p = plan(
         vec![
@@ -300,7 +300,7 @@ fn delete_reasons_moves_and_replacement_orders() {
 }
 
 #[test]
-fn nested_values_in_resources() {
+fn renders_nested_values_in_resources() {
     let rule = |port: &str, cidrs: &[&str]| {
         obj(&[("cidrs", Value::List(Type::String, strings(cidrs))), ("port", n(port)), ("protocol", s("tcp"))])
     };
@@ -344,7 +344,7 @@ fn nested_values_in_resources() {
 }
 
 #[test]
-fn drift_is_reported_before_the_plan() {
+fn renders_drift_before_the_plan() {
     let mut p = plan(
         vec![change(
             "null_resource.a",
@@ -372,7 +372,7 @@ fn drift_is_reported_before_the_plan() {
 }
 
 #[test]
-fn colour_is_only_added_on_request() {
+fn renders_colour_only_on_request() {
     let p = plan(
         vec![
             change("null_resource.a", Action::Create, None, Some(obj(&[("id", unknown())]))),

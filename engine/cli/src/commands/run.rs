@@ -159,7 +159,7 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
             Err(e) => return fail(Diagnostic::error("Failed to read plan file", e.to_string()).into(), &loaded.sources, color),
         };
         if let Err(e) = infra_plan::planfile::check_fresh(&saved, &prior.lineage, prior.serial, &config_hash) {
-            return fail(Diagnostic::error("Saved plan is stale", e.to_string()).into(), &loaded.sources, color);
+            return fail(Diagnostic::error("Saved plan cannot be applied", e.to_string()).into(), &loaded.sources, color);
         }
         saved.plan
     } else {
@@ -211,8 +211,14 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
     if plan.mode == PlanMode::RefreshOnly {
         return apply_refresh_only(&ctx, &plan).await;
     }
-    let outcome = infra_apply::apply(&ctx, plan.clone()).await;
+    let mut outcome = infra_apply::apply(&ctx, plan.clone()).await;
     signals.abort();
+    if cancelled.load(Ordering::SeqCst) {
+        outcome.diagnostics.push(Diagnostic::error(
+            "Operation interrupted",
+            "infra stopped starting new changes after the interrupt and waited for the running ones. Every completed change is recorded in state; run the command again to finish.",
+        ));
+    }
     project::report(&outcome.diagnostics, &loaded.sources, color);
     if outcome.diagnostics.has_errors() {
         return 1;

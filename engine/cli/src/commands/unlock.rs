@@ -5,9 +5,10 @@
 
 use std::io::{BufRead, Write};
 use std::path::Path;
+use std::time::Duration;
 
 use infra_core::Diagnostic;
-use infra_state::{StateError, StateStore};
+use infra_state::{LockInfo, StateError, StateStore};
 
 use super::state::{fail, open_store, sentence};
 use crate::args::ForceUnlockArgs;
@@ -30,9 +31,19 @@ pub fn run(a: ForceUnlockArgs) -> u8 {
     }
     // No state database means nothing was ever locked here; do not create one to find out.
     let result = if project::state_path(Path::new(".")).exists() {
-        match open_store() {
-            Ok(store) => store.force_unlock(&a.env, &a.lock_id),
+        let store = match open_store() {
+            Ok(s) => s,
             Err(d) => return fail(d, false),
+        };
+        // The store remembers the last holder after a normal release, so first find out whether
+        // anyone holds the lock now: if it can be taken at once, there is nothing to unlock.
+        match store.lock(&a.env, LockInfo::new("force-unlock"), Duration::ZERO) {
+            Ok(probe) => {
+                let _ = probe.unlock();
+                Err(StateError::NotLocked { env: a.env.clone() })
+            }
+            Err(StateError::Locked { .. }) => store.force_unlock(&a.env, &a.lock_id),
+            Err(e) => Err(e),
         }
     } else {
         Err(StateError::NotLocked { env: a.env.clone() })

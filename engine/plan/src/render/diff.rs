@@ -769,7 +769,7 @@ mod tests {
         diff(
             list(&["a", "b", "c", "d", "e"]),
             list(&["a", "b", "x", "d", "e"]),
-            "[\n      # (1 unchanged element hidden)\n    \"b\",\n  - \"c\",\n  + \"x\",\n    \"d\",\n      # (1 unchanged element hidden)\n]",
+            "[\n    # (1 unchanged element hidden)\n    \"b\",\n  - \"c\",\n  + \"x\",\n    \"d\",\n    # (1 unchanged element hidden)\n]",
         );
     }
 

@@ -230,9 +230,11 @@ fn output_change(o: &OutputChange) -> J {
             m.insert("after_unknown".into(), unknown_as_bool(v));
         }
     }
-    let sens = |v: Option<&Value>| if o.sensitive { J::Bool(true) } else { v.map(sensitive_as_bool).unwrap_or(J::Bool(false)) };
-    m.insert("before_sensitive".into(), sens(o.before.as_ref()));
-    m.insert("after_sensitive".into(), sens(o.after.as_ref()));
+    // Terraform only knows whether the output as a whole is sensitive: both flags are that bool.
+    let marked = |v: &Option<Value>| v.as_ref().is_some_and(Value::contains_sensitive);
+    let sensitive = J::Bool(o.sensitive || marked(&o.before) || marked(&o.after));
+    m.insert("before_sensitive".into(), sensitive.clone());
+    m.insert("after_sensitive".into(), sensitive);
     J::Object(m)
 }
 

@@ -1,0 +1,5 @@
+resource "terraform_data" "a" {
+  count = 1
+
+  input = "a"
+}

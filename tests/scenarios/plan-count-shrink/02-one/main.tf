@@ -1,0 +1,12 @@
+resource "null_resource" "web" {
+  count = 1
+
+  triggers = {
+    index = count.index
+    name  = "web-${count.index}"
+  }
+}
+
+output "names" {
+  value = [for r in null_resource.web : r.triggers.name]
+}

@@ -1,0 +1,5 @@
+resource "terraform_data" "zone" {
+  count = 2
+
+  input = "zone-${count.index}"
+}

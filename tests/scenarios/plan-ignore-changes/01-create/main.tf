@@ -1,0 +1,19 @@
+resource "null_resource" "partial" {
+  triggers = {
+    watched = "w1"
+    ignored = "i1"
+  }
+
+  lifecycle {
+    ignore_changes = [triggers["ignored"]]
+  }
+}
+
+resource "terraform_data" "input_ignored" {
+  input            = "i1"
+  triggers_replace = "t1"
+
+  lifecycle {
+    ignore_changes = [input]
+  }
+}

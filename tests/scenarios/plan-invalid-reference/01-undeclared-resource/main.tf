@@ -1,0 +1,5 @@
+resource "null_resource" "a" {
+  triggers = {
+    b = null_resource.b.id
+  }
+}

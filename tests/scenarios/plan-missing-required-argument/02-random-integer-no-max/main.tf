@@ -1,0 +1,3 @@
+resource "random_integer" "n" {
+  min = 1
+}

@@ -1,0 +1,15 @@
+module "net" {
+  source = "./modules/net"
+
+  prefix = "prod"
+}
+
+module "vm" {
+  source = "./modules/vm"
+
+  network = module.net.network
+}
+
+output "vm_id" {
+  value = module.vm.vm_id
+}

@@ -1,0 +1,5 @@
+resource "null_resource" "thing" {
+  triggers = {
+    name = "thing"
+  }
+}

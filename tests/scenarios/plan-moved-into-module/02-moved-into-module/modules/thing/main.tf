@@ -1,0 +1,9 @@
+resource "null_resource" "thing" {
+  triggers = {
+    name = "thing"
+  }
+}
+
+output "id" {
+  value = null_resource.thing.id
+}

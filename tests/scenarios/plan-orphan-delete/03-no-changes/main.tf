@@ -1,0 +1,5 @@
+resource "null_resource" "keep" {
+  triggers = {
+    name = "keep"
+  }
+}

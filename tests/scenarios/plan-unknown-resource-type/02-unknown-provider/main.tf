@@ -1,0 +1,2 @@
+resource "nothing_here" "a" {
+}

@@ -1,0 +1,3 @@
+data "local_fil" "a" {
+  filename = "x"
+}

@@ -1,0 +1,16 @@
+resource "terraform_data" "app" {
+  input = {
+    version = "1.0"
+    port    = 8080
+  }
+}
+
+resource "time_sleep" "settle" {
+  create_duration = "1ms"
+}
+
+resource "null_resource" "unrelated" {
+  triggers = {
+    fixed = "yes"
+  }
+}
