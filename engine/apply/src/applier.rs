@@ -43,6 +43,23 @@ impl StoreApplier {
         planned: Option<Value>,
         config: Value,
     ) -> Result<Option<Value>, Diagnostics> {
+        self.run_recorded(change, provider, schema, prior, planned, config, true).await
+    }
+
+    /// As [`run`](Self::run); with `record` false the outcome closes the intent without touching
+    /// the instance's state (deleting the old object of a create-before-destroy replacement,
+    /// whose address already holds the new one).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn run_recorded(
+        &self,
+        change: &ResourceChange,
+        provider: &Arc<dyn Provider>,
+        schema: &ResourceSchema,
+        prior: Option<Value>,
+        planned: Option<Value>,
+        config: Value,
+        record: bool,
+    ) -> Result<Option<Value>, Diagnostics> {
         let address = change.addr.to_string();
         let action_name = match (&prior, &planned) {
             (None, Some(_)) => "create",
@@ -50,6 +67,7 @@ impl StoreApplier {
             _ => "update",
         };
         let creating = prior.is_none() && planned.is_some();
+        let planned_marks = planned.clone();
         let marker = self.marker(&address);
         let planned_json = planned.as_ref().map(|v| v.to_json()).unwrap_or(serde_json::Value::Null);
         let store = self.store.clone();
@@ -84,6 +102,18 @@ impl StoreApplier {
             }
         };
         let new = new.map(|v| infra_plan::state_values::mark_sensitive(v, schema));
+        // Values the configuration marked sensitive stay marked in state.
+        let new = match (new, &planned_marks) {
+            (Some(v), Some(p)) => Some(infra_plan::state_values::copy_marks(p, v)),
+            (v, _) => v,
+        };
+        if !record {
+            let store = self.store.clone();
+            let env = self.environment.clone();
+            tokio::task::spawn_blocking(move || store.resolve_intent(&env, intent_id)).await.expect("intent task").map_err(state_diag)?;
+            self.progress.event(ProgressEvent::Finished { address, action: shown_action, elapsed: started.elapsed(), id: None });
+            return Ok(new);
+        }
         let instance = new.as_ref().map(|v| instance_for(change, v, schema));
         let id = new.as_ref().and_then(|v| v.entries().and_then(|m| m.get("id")).and_then(|i| i.as_str().map(str::to_string)));
         let store = self.store.clone();
@@ -97,7 +127,7 @@ impl StoreApplier {
 
 /// The state row for an instance's new value.
 pub fn instance_for(change: &ResourceChange, v: &Value, schema: &ResourceSchema) -> ResourceInstance {
-    let (attributes, sensitive) = value_to_state(v);
+    let (attributes, sensitive) = value_to_state(v, Some(schema));
     let r = &change.addr.resource;
     ResourceInstance {
         module: if r.module.is_root() { String::new() } else { r.module.to_string() },

@@ -76,6 +76,31 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
     };
     let stopper = spawn_stopper(ctx.stop.clone(), providers.clone());
 
+    // Renames from `moved` blocks (and implicit `a` ↔ `a[0]` moves) land in state first.
+    let moves: Vec<(String, String)> = plan
+        .changes
+        .iter()
+        .filter_map(|c| match &c.reason {
+            Some(infra_plan::Reason::MovedFrom(from)) if state_now.resources.contains_key(from) => Some((from.clone(), c.addr.to_string())),
+            _ => None,
+        })
+        .collect();
+    for (from, to) in moves {
+        let store = ctx.store.clone();
+        let env2 = env.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || store.move_instance(&env2, &from, &to)).await.expect("move task") {
+            out.diagnostics.extend(applier::state_diag(e));
+            return out;
+        }
+    }
+    let state_now = match load_state(ctx).await {
+        Ok(s) => s,
+        Err(d) => {
+            out.diagnostics = d;
+            return out;
+        }
+    };
+
     // Phase 1: deletes, and the delete half of delete-then-create replacements.
     let deletes: Vec<ResourceChange> = plan.changes.iter().filter(|c| matches!(c.action, Action::Delete | Action::DeleteThenCreate)).cloned().collect();
     let (done, diags) = run_deletes(ctx, &applier, &providers, &state_now.resources, deletes).await;
@@ -131,7 +156,7 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
         // Phase 3: the old objects of create-before-destroy replacements.
         let cbd: Vec<ResourceChange> = plan.changes.iter().filter(|c| c.action == Action::CreateThenDelete).cloned().collect();
         if !cbd.is_empty() && !out.diagnostics.has_errors() {
-            let (done, diags) = run_deletes(ctx, &applier, &providers, &BTreeMap::new(), cbd).await;
+            let (done, diags) = run_deletes_recorded(ctx, &applier, &providers, &BTreeMap::new(), cbd, false).await;
             out.destroyed += done.len();
             out.diagnostics.extend(diags);
         }
@@ -216,6 +241,19 @@ async fn run_deletes(
     state: &BTreeMap<String, infra_state::ResourceInstance>,
     deletes: Vec<ResourceChange>,
 ) -> (Vec<ResourceChange>, Diagnostics) {
+    run_deletes_recorded(ctx, applier, providers, state, deletes, true).await
+}
+
+/// As [`run_deletes`]; `record` false leaves the addresses' state alone (the old objects of
+/// create-before-destroy replacements, whose addresses hold the new objects).
+async fn run_deletes_recorded(
+    ctx: &ApplyContext,
+    applier: &Arc<StoreApplier>,
+    providers: &Arc<providers::ProviderMap>,
+    state: &BTreeMap<String, infra_state::ResourceInstance>,
+    deletes: Vec<ResourceChange>,
+    record: bool,
+) -> (Vec<ResourceChange>, Diagnostics) {
     if deletes.is_empty() {
         return (Vec::new(), Diagnostics::new());
     }
@@ -267,9 +305,9 @@ async fn run_deletes(
                 };
                 let prior = state
                     .get(&c.addr.to_string())
-                    .map(|s| infra_plan::state_values::value_from_state(&s.attributes, &schema))
+                    .map(|s| infra_plan::state_values::instance_value(s, &schema))
                     .or_else(|| c.before.clone());
-                match applier.run(c, &provider, &schema, prior, None, Value::null()).await {
+                match applier.run_recorded(c, &provider, &schema, prior, None, Value::null(), record).await {
                     Ok(_) => {
                         done.lock().expect("lock").push(c.clone());
                         true

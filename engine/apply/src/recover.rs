@@ -75,7 +75,7 @@ pub async fn recover(ctx: &ApplyContext) -> Diagnostics {
             provider.find_by_intent(&ty, &intent.marker).await
         } else {
             match &existing {
-                Some(e) => provider.read(&ty, &infra_plan::state_values::value_from_state(&e.attributes, &schema)).await,
+                Some(e) => provider.read(&ty, &infra_plan::state_values::instance_value(e, &schema)).await,
                 None => Ok(None),
             }
         };

@@ -99,3 +99,97 @@ async fn shrink_replace_and_destroy() {
     assert_eq!(out.destroyed, 4);
     assert!(env.store.load("default").unwrap().resources.is_empty());
 }
+
+/// Records the order of progress events.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<String>>);
+
+impl infra_apply::ProgressSink for Recorder {
+    fn event(&self, e: infra_apply::ProgressEvent) {
+        if let infra_apply::ProgressEvent::Finished { address, action, .. } = e {
+            self.0.lock().unwrap().push(format!("{action:?} {address}"));
+        }
+    }
+}
+
+const CHAIN: &str = r#"
+resource "null_resource" "a" {}
+resource "null_resource" "b" {
+  triggers = { up = null_resource.a.id }
+}
+resource "null_resource" "c" {
+  triggers = { up = null_resource.b.id }
+}
+"#;
+
+#[tokio::test]
+async fn creates_follow_dependencies_and_deletes_go_in_reverse() {
+    let env = Env::new();
+    let rec = Arc::new(Recorder::default());
+    let mut ctx = env.ctx(CHAIN, PlanMode::Normal);
+    ctx.progress = rec.clone();
+    let prior = env.store.load("default").unwrap();
+    let (p, _) = plan(ctx.config.clone(), ctx.registry.clone(), prior, ctx.options.clone(), ctx.cancelled.clone()).await;
+    let out = apply(&ctx, p.unwrap()).await;
+    assert!(!out.diagnostics.has_errors());
+    assert_eq!(*rec.0.lock().unwrap(), ["Create null_resource.a", "Create null_resource.b", "Create null_resource.c"]);
+    rec.0.lock().unwrap().clear();
+    let mut ctx = env.ctx(CHAIN, PlanMode::Destroy);
+    ctx.progress = rec.clone();
+    let prior = env.store.load("default").unwrap();
+    let (p, _) = plan(ctx.config.clone(), ctx.registry.clone(), prior, ctx.options.clone(), ctx.cancelled.clone()).await;
+    let out = apply(&ctx, p.unwrap()).await;
+    assert!(!out.diagnostics.has_errors());
+    assert_eq!(*rec.0.lock().unwrap(), ["Delete null_resource.c", "Delete null_resource.b", "Delete null_resource.a"]);
+}
+
+#[tokio::test]
+async fn a_failure_skips_dependents_while_independent_work_finishes() {
+    let env = Env::new();
+    // The file's parent is a regular file, so creating it fails at apply time.
+    std::fs::write(env.dir.path().join("blocker"), "x").unwrap();
+    let src = format!(
+        r#"
+resource "local_file" "bad" {{
+  filename = "{}/blocker/inner.txt"
+  content  = "x"
+}}
+resource "null_resource" "after_bad" {{
+  triggers = {{ f = local_file.bad.id }}
+}}
+resource "null_resource" "independent" {{}}
+"#,
+        env.dir.path().display()
+    );
+    let ctx = env.ctx(&src, PlanMode::Normal);
+    let prior = env.store.load("default").unwrap();
+    let (p, _) = plan(ctx.config.clone(), ctx.registry.clone(), prior, ctx.options.clone(), ctx.cancelled.clone()).await;
+    let out = apply(&ctx, p.unwrap()).await;
+    assert!(out.diagnostics.has_errors());
+    let failed = out.diagnostics.iter().find(|d| d.is_error()).unwrap();
+    assert_eq!(failed.address.as_deref(), Some("local_file.bad"), "{failed:?}");
+    let state = env.store.load("default").unwrap();
+    let addrs: Vec<&String> = state.resources.keys().collect();
+    assert_eq!(addrs, ["null_resource.independent"]);
+    assert!(env.store.open_intents("default").unwrap().is_empty(), "no intent left open");
+}
+
+#[tokio::test]
+async fn local_file_deleted_or_edited_out_of_band_is_detected_and_repaired() {
+    let env = Env::new();
+    let path = env.dir.path().join("out.txt");
+    let src = format!("resource \"local_file\" \"f\" {{\n  filename = \"{}\"\n  content  = \"hello\\n\"\n}}\n", path.display());
+    env.plan_apply(&src, PlanMode::Normal).await;
+    std::fs::remove_file(&path).unwrap();
+    let p = env.plan_only(&src).await;
+    assert_eq!(p.changes.iter().map(|c| c.action).collect::<Vec<_>>(), [Action::Create]);
+    assert_eq!(p.drift.len(), 1);
+    env.plan_apply(&src, PlanMode::Normal).await;
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello\n");
+    std::fs::write(&path, "edited\n").unwrap();
+    let p = env.plan_only(&src).await;
+    assert!(p.changes.iter().any(|c| c.action.is_replace() || c.action == Action::Update), "{:?}", p.changes.iter().map(|c| c.action).collect::<Vec<_>>());
+    env.plan_apply(&src, PlanMode::Normal).await;
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello\n");
+    assert!(!env.plan_only(&src).await.has_changes());
+}

@@ -13,6 +13,9 @@ pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
     let diags = w.diagnostics();
     let mut changes = std::mem::take(&mut *w.changes.lock().expect("lock"));
     let claimed = w.claimed.lock().expect("lock").clone();
+    let providers: std::collections::HashMap<String, std::sync::Arc<dyn infra_provider::Provider>> = w.configured_providers().into_iter().collect();
+    let live_modules: std::collections::HashSet<infra_core::addr::ModuleInstance> =
+        w.state.modules.read().expect("lock").values().flatten().map(|(m, _)| m.clone()).collect();
     let targeted = !w.options.targets.is_empty() || !w.options.excludes.is_empty();
     if w.options.mode == PlanMode::Normal && !diags.has_errors() {
         for (addr, inst) in &w.prior {
@@ -22,7 +25,20 @@ pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
             if targeted && !w.options.targets.iter().any(|t| t.contains(addr)) {
                 continue;
             }
-            let before = Value::from_json(&inst.attributes, &Type::Dynamic).unwrap_or_else(Value::unknown);
+            let schema = providers.get(&inst.provider).and_then(|p| p.schema().resources.get(&addr.resource.ty).cloned());
+            let before = match &schema {
+                Some(s) => crate::state_values::instance_value(inst, s),
+                None => Value::from_json(&inst.attributes, &Type::Dynamic).unwrap_or_else(Value::unknown),
+            };
+            // The deepest module instance of the address that the configuration no longer has.
+            let module = &addr.resource.module;
+            let gone_module = (1..=module.0.len())
+                .map(|n| infra_core::addr::ModuleInstance(module.0[..n].to_vec()))
+                .find(|m| !live_modules.contains(m));
+            let reason = match gone_module {
+                Some(m) => Reason::NoModuleInstance(m.to_string()),
+                None => Reason::NoResourceConfig,
+            };
             changes.push(ResourceChange {
                 addr: addr.clone(),
                 provider: inst.provider.clone(),
@@ -30,7 +46,7 @@ pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
                 before: Some(before),
                 after: None,
                 requires_replace: Vec::new(),
-                reason: Some(Reason::NoResourceConfig),
+                reason: Some(reason),
                 dependencies: inst.dependencies.clone(),
                 schema_version: inst.schema_version,
             });

@@ -63,6 +63,8 @@ pub enum Reason {
     Tainted,
     /// Gone from the configuration.
     NoResourceConfig,
+    /// Its module instance is gone from the configuration (`module.web[1]`).
+    NoModuleInstance(String),
     /// Its `count`/`for_each` no longer includes this key.
     NoInstanceKey,
     /// `-destroy`.

@@ -13,13 +13,11 @@
 //!           "prior_state": STATE_V4}}
 //! ```
 //!
-//! Values keep everything a [`Value`] holds, so a plan reads back exactly as it was written:
-//! a bool or string is itself; anything else is a one-tag object — `{"number": "1.5"}` (with
-//! `"precision"` when not 512 bits and `"exact": "±Mp±E"` when the decimal text does not give
-//! the same binary value back), `{"null": TYPE}`, `{"unknown": TYPE}`, `{"list": [...],
-//! "type": ELEM}`, `{"set": [...], "type": ELEM}`, `{"map": {...}, "type": ELEM}`,
-//! `{"object": {...}}`, `{"tuple": [...]}`, `{"sensitive": VALUE}`. Types use Terraform's JSON
-//! notation (`"string"`, `["list","number"]`, `["object",{…},["optional"]]`). A CHANGE is
+//! VALUE is the exact JSON form of a [`Value`] (types, typed nulls, unknowns, sensitive marks
+//! and numbers with their binary precision are all kept, so a plan reads back exactly as it was
+//! written): a bool or string is itself, anything else a one-tag object such as
+//! `{"number": "1.5"}`, `{"unknown": "string"}`, `{"list": [...], "type": "number"}` or
+//! `{"sensitive": VALUE}` (see `render/exact.rs`). A CHANGE is
 //! `{"address", "provider", "action", "before", "after", "requires_replace", "reason",
 //! "dependencies", "schema_version"}` with a structured address. Plan files hold sensitive
 //! values in clear text, as Terraform's do, so they are created readable by their owner only.
@@ -32,14 +30,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use infra_core::addr::{InstanceKey, Mode, ModuleInstance, ModuleStep, ResourceAddr, ResourceInstanceAddr};
-use infra_core::{Number, Type, Value};
+use infra_core::addr::{
+    InstanceKey, Mode, ModuleInstance, ModuleStep, ResourceAddr, ResourceInstanceAddr,
+};
+use infra_core::Value;
 use infra_provider::{AttrPath, PathStep};
-use num_bigint::BigInt;
 use serde_json::{json, Map, Value as J};
 use sha2::{Digest, Sha256};
 
 use crate::model::{Action, OutputChange, Plan, PlanMode, Reason, ResourceChange};
+use crate::render::exact::{arr_field, dec_value, enc_value, field, obj, R};
 
 /// The plan file format this version of infra writes and reads.
 pub const FORMAT_VERSION: u64 = 1;
@@ -47,13 +47,6 @@ const MAGIC: &str = "infra_plan_format";
 const INFRA_VERSION: &str = env!("CARGO_PKG_VERSION");
 /// serde_json refuses documents nested deeper than 128 levels; stay clear of that on write.
 const MAX_DEPTH: usize = 120;
-/// Bounds on the scaling work for numbers in their exact form, so that a crafted exponent
-/// cannot make reading or writing slow (Go's, and so infra's, binary exponents stay within ±2³¹).
-const MAX_SCALE_STEPS: i64 = 1 << 24;
-const MAX_EXPONENT: u64 = 1 << 32;
-/// Precisions and mantissas far beyond any number Terraform makes are refused when reading.
-const MAX_PRECISION: u32 = 1 << 16;
-const MAX_MANTISSA_DIGITS: usize = 20_000;
 
 /// What the caller knows about the plan besides the plan itself.
 #[derive(Clone, Debug, Default)]
@@ -86,10 +79,18 @@ pub struct SavedPlan {
 pub enum PlanFileError {
     /// The file could not be read.
     #[error("could not read the plan file `{path}`: {source}")]
-    Read { path: PathBuf, #[source] source: std::io::Error },
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     /// The file (or its temporary twin) could not be written or moved into place.
     #[error("could not write the plan file `{path}`: {source}")]
-    Write { path: PathBuf, #[source] source: std::io::Error },
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     /// The file is something else (empty, not JSON, a Terraform plan, a state file...).
     #[error("`{path}` is not an infra plan file: {reason}")]
     NotAPlanFile { path: PathBuf, reason: String },
@@ -98,7 +99,11 @@ pub enum PlanFileError {
     Truncated { path: PathBuf },
     /// Written by an infra with another plan file format.
     #[error("the plan file `{path}` has format version `{found}`, but infra {INFRA_VERSION} reads only format version `{supported}`; create the plan again with `infra plan -out` using this version of infra")]
-    UnsupportedVersion { path: PathBuf, found: String, supported: u64 },
+    UnsupportedVersion {
+        path: PathBuf,
+        found: String,
+        supported: u64,
+    },
     /// The document has the right format version but a field is missing or malformed.
     #[error("the plan file `{path}` is damaged: {reason}; create it again with `infra plan -out`")]
     Invalid { path: PathBuf, reason: String },
@@ -125,7 +130,9 @@ impl StalePlan {
     /// The diagnostic summary.
     pub fn summary(&self) -> &'static str {
         match self {
-            StalePlan::LineageChanged { .. } | StalePlan::SerialChanged { .. } => "Saved plan is stale",
+            StalePlan::LineageChanged { .. } | StalePlan::SerialChanged { .. } => {
+                "Saved plan is stale"
+            }
             StalePlan::ConfigChanged { .. } => "Saved plan does not match the given configuration",
         }
     }
@@ -133,7 +140,8 @@ impl StalePlan {
     /// The diagnostic detail: what changed and what to do.
     pub fn detail(&self) -> String {
         const STALE: &str = "The given plan file can no longer be applied because the state was changed by another operation after the plan was created";
-        const AGAIN: &str = "Run `infra plan` again to create a new plan against the current state.";
+        const AGAIN: &str =
+            "Run `infra plan` again to create a new plan against the current state.";
         match self {
             StalePlan::LineageChanged { planned, current } => format!(
                 "{STALE}: the plan was made for the state with lineage `{planned}`, but the state now has lineage `{current}`. {AGAIN}"
@@ -148,17 +156,31 @@ impl StalePlan {
 
 /// Checks that `saved` can still be applied: same state lineage and serial (as Terraform, only
 /// when both lineages are known) and the same configuration hash.
-pub fn check_fresh(saved: &SavedPlan, current_lineage: &str, current_serial: u64, current_config_hash: &str) -> Result<(), StalePlan> {
+pub fn check_fresh(
+    saved: &SavedPlan,
+    current_lineage: &str,
+    current_serial: u64,
+    current_config_hash: &str,
+) -> Result<(), StalePlan> {
     // The configuration first: a plan from another configuration is the more useful message.
     if saved.config_hash != current_config_hash {
-        return Err(StalePlan::ConfigChanged { planned: saved.config_hash.clone(), current: current_config_hash.to_string() });
+        return Err(StalePlan::ConfigChanged {
+            planned: saved.config_hash.clone(),
+            current: current_config_hash.to_string(),
+        });
     }
     if !saved.lineage.is_empty() && !current_lineage.is_empty() {
         if saved.lineage != current_lineage {
-            return Err(StalePlan::LineageChanged { planned: saved.lineage.clone(), current: current_lineage.to_string() });
+            return Err(StalePlan::LineageChanged {
+                planned: saved.lineage.clone(),
+                current: current_lineage.to_string(),
+            });
         }
         if saved.serial != current_serial {
-            return Err(StalePlan::SerialChanged { planned: saved.serial, current: current_serial });
+            return Err(StalePlan::SerialChanged {
+                planned: saved.serial,
+                current: current_serial,
+            });
         }
     }
     Ok(())
@@ -188,20 +210,41 @@ pub fn config_hash(files: &[(String, Vec<u8>)], variables: &BTreeMap<String, Val
 
 /// Writes the plan atomically: a temporary file in the same directory, flushed to disk, then
 /// renamed over `path`.
-pub fn write_plan_file(path: impl AsRef<Path>, plan: &Plan, ctx: &PlanFileContext) -> Result<(), PlanFileError> {
+pub fn write_plan_file(
+    path: impl AsRef<Path>,
+    plan: &Plan,
+    ctx: &PlanFileContext,
+) -> Result<(), PlanFileError> {
     let path = path.as_ref();
-    let unencodable = |reason: String| PlanFileError::Unencodable { path: path.to_path_buf(), reason };
+    let unencodable = |reason: String| PlanFileError::Unencodable {
+        path: path.to_path_buf(),
+        reason,
+    };
     let doc = encode(plan, ctx).map_err(unencodable)?;
     if depth(&doc) > MAX_DEPTH {
-        return Err(unencodable(format!("a value is nested more than {} levels deep", MAX_DEPTH / 2)));
+        return Err(unencodable(format!(
+            "a value is nested more than {} levels deep",
+            MAX_DEPTH / 2
+        )));
     }
     let mut bytes = serde_json::to_vec(&doc).map_err(|e| unencodable(e.to_string()))?;
     bytes.push(b'\n');
-    let write_err = |source| PlanFileError::Write { path: path.to_path_buf(), source };
-    let name = path.file_name().ok_or_else(|| write_err(std::io::Error::other("the path names a directory, not a file")))?;
+    let write_err = |source| PlanFileError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let name = path.file_name().ok_or_else(|| {
+        write_err(std::io::Error::other(
+            "the path names a directory, not a file",
+        ))
+    })?;
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = path.with_file_name(format!(".{}.{}-{n}.tmp", name.to_string_lossy(), std::process::id()));
+    let tmp = path.with_file_name(format!(
+        ".{}.{}-{n}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let result = write_new_file(&tmp, &bytes).and_then(|()| fs::rename(&tmp, path));
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
@@ -222,20 +265,37 @@ fn write_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// Reads a plan file written by [`write_plan_file`].
 pub fn read_plan_file(path: impl AsRef<Path>) -> Result<SavedPlan, PlanFileError> {
     let path = path.as_ref();
-    let bytes = fs::read(path).map_err(|source| PlanFileError::Read { path: path.to_path_buf(), source })?;
+    let bytes = fs::read(path).map_err(|source| PlanFileError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
     let p = || path.to_path_buf();
-    let not_plan = |reason: &str| PlanFileError::NotAPlanFile { path: p(), reason: reason.to_string() };
+    let not_plan = |reason: &str| PlanFileError::NotAPlanFile {
+        path: p(),
+        reason: reason.to_string(),
+    };
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(not_plan("the file is empty"));
     }
     if bytes.starts_with(b"PK\x03\x04") {
-        return Err(not_plan("it is a zip archive, like Terraform's plan files; infra applies only plans saved by `infra plan -out`"));
+        return Err(not_plan(
+            "it is a zip archive, like Terraform's plan files; infra applies only plans saved by `infra plan -out`",
+        ));
     }
     let doc: J = match serde_json::from_slice(&bytes) {
         Ok(doc) => doc,
-        Err(e) if !bytes.trim_ascii_start().starts_with(b"{") => return Err(not_plan(&format!("it is not JSON ({e})"))),
-        Err(e) if e.classify() == serde_json::error::Category::Eof => return Err(PlanFileError::Truncated { path: p() }),
-        Err(e) => return Err(PlanFileError::Invalid { path: p(), reason: format!("it is not valid JSON ({e})") }),
+        Err(e) if !bytes.trim_ascii_start().starts_with(b"{") => {
+            return Err(not_plan(&format!("it is not JSON ({e})")))
+        }
+        Err(e) if e.classify() == serde_json::error::Category::Eof => {
+            return Err(PlanFileError::Truncated { path: p() })
+        }
+        Err(e) => {
+            return Err(PlanFileError::Invalid {
+                path: p(),
+                reason: format!("it is not valid JSON ({e})"),
+            })
+        }
     };
     let Some(version) = doc.get(MAGIC) else {
         let reason = if doc.get("lineage").is_some() && doc.get("resources").is_some() {
@@ -246,7 +306,11 @@ pub fn read_plan_file(path: impl AsRef<Path>) -> Result<SavedPlan, PlanFileError
         return Err(not_plan(&reason));
     };
     if version.as_u64() != Some(FORMAT_VERSION) {
-        return Err(PlanFileError::UnsupportedVersion { path: p(), found: version.to_string(), supported: FORMAT_VERSION });
+        return Err(PlanFileError::UnsupportedVersion {
+            path: p(),
+            found: version.to_string(),
+            supported: FORMAT_VERSION,
+        });
     }
     decode(&doc).map_err(|reason| PlanFileError::Invalid { path: p(), reason })
 }
@@ -269,8 +333,24 @@ fn encode(plan: &Plan, ctx: &PlanFileContext) -> Result<J, String> {
     p.insert("config_hash".into(), json!(plan.config_hash));
     p.insert("targeted".into(), json!(plan.targeted));
     p.insert("variables".into(), enc_values(&plan.variables)?);
-    p.insert("changes".into(), J::Array(plan.changes.iter().map(enc_change).collect::<Result<_, _>>()?));
-    p.insert("drift".into(), J::Array(plan.drift.iter().map(enc_change).collect::<Result<_, _>>()?));
+    p.insert(
+        "changes".into(),
+        J::Array(
+            plan.changes
+                .iter()
+                .map(enc_change)
+                .collect::<Result<_, _>>()?,
+        ),
+    );
+    p.insert(
+        "drift".into(),
+        J::Array(
+            plan.drift
+                .iter()
+                .map(enc_change)
+                .collect::<Result<_, _>>()?,
+        ),
+    );
     let mut outputs = Map::new();
     for (name, o) in &plan.outputs {
         outputs.insert(
@@ -280,7 +360,10 @@ fn encode(plan: &Plan, ctx: &PlanFileContext) -> Result<J, String> {
         );
     }
     p.insert("outputs".into(), J::Object(outputs));
-    p.insert("prior_state".into(), infra_state::to_json(&plan.prior_state));
+    p.insert(
+        "prior_state".into(),
+        infra_state::to_json(&plan.prior_state),
+    );
     let mut doc = Map::new();
     doc.insert(MAGIC.into(), json!(FORMAT_VERSION));
     doc.insert("infra_version".into(), json!(INFRA_VERSION));
@@ -312,7 +395,11 @@ const ACTIONS: [(Action, &str); 7] = [
 ];
 
 fn action_name(a: Action) -> &'static str {
-    ACTIONS.iter().find(|(x, _)| *x == a).map(|(_, n)| *n).unwrap_or("no_op")
+    ACTIONS
+        .iter()
+        .find(|(x, _)| *x == a)
+        .map(|(_, n)| *n)
+        .unwrap_or("no_op")
 }
 
 fn enc_change(c: &ResourceChange) -> Result<J, String> {
@@ -325,8 +412,13 @@ fn enc_change(c: &ResourceChange) -> Result<J, String> {
         Some(Reason::NoInstanceKey) => json!("no_instance_key"),
         Some(Reason::DestroyMode) => json!("destroy_mode"),
         Some(Reason::MovedFrom(a)) => json!({ "moved_from": a }),
+        Some(Reason::NoModuleInstance(m)) => json!({ "no_module_instance": m }),
     };
-    let paths: Vec<J> = c.requires_replace.iter().map(|p| J::Array(p.0.iter().map(enc_step).collect())).collect();
+    let paths: Vec<J> = c
+        .requires_replace
+        .iter()
+        .map(|p| J::Array(p.0.iter().map(enc_step).collect()))
+        .collect();
     Ok(json!({
         "address": enc_addr(&c.addr), "provider": c.provider, "action": action_name(c.action),
         "before": enc_opt(c.before.as_ref())?, "after": enc_opt(c.after.as_ref())?,
@@ -352,8 +444,18 @@ fn enc_key(k: &Option<InstanceKey>) -> J {
 }
 
 fn enc_addr(a: &ResourceInstanceAddr) -> J {
-    let module: Vec<J> = a.resource.module.0.iter().map(|s| json!({"name": s.name, "key": enc_key(&s.key)})).collect();
-    let mode = if a.resource.mode == Mode::Data { "data" } else { "managed" };
+    let module: Vec<J> = a
+        .resource
+        .module
+        .0
+        .iter()
+        .map(|s| json!({"name": s.name, "key": enc_key(&s.key)}))
+        .collect();
+    let mode = if a.resource.mode == Mode::Data {
+        "data"
+    } else {
+        "managed"
+    };
     json!({"module": module, "mode": mode, "type": a.resource.ty, "name": a.resource.name, "key": enc_key(&a.key)})
 }
 
@@ -362,216 +464,26 @@ fn enc_opt(v: Option<&Value>) -> Result<J, String> {
 }
 
 fn enc_values(vars: &BTreeMap<String, Value>) -> Result<J, String> {
-    Ok(J::Object(vars.iter().map(|(k, v)| Ok((k.clone(), enc_value(v)?))).collect::<Result<_, String>>()?))
-}
-
-fn enc_value(v: &Value) -> Result<J, String> {
-    let items = |e: &[Value]| e.iter().map(enc_value).collect::<Result<Vec<J>, String>>();
-    let entries = |m: &BTreeMap<String, Value>| {
-        m.iter().map(|(k, v)| Ok((k.clone(), enc_value(v)?))).collect::<Result<Map<String, J>, String>>()
-    };
-    Ok(match v {
-        Value::Bool(b) => J::Bool(*b),
-        Value::String(s) => J::String(s.clone()),
-        Value::Number(n) => enc_number(n)?,
-        Value::Null(t) => json!({ "null": enc_type(t) }),
-        Value::Unknown(t) => json!({ "unknown": enc_type(t) }),
-        Value::List(t, e) => json!({ "list": items(e)?, "type": enc_type(t) }),
-        Value::Set(t, e) => json!({ "set": items(e)?, "type": enc_type(t) }),
-        Value::Map(t, m) => json!({ "map": entries(m)?, "type": enc_type(t) }),
-        Value::Object(m) => json!({ "object": entries(m)? }),
-        Value::Tuple(e) => json!({ "tuple": items(e)? }),
-        Value::Sensitive(inner) => json!({ "sensitive": enc_value(inner)? }),
-    })
-}
-
-fn enc_type(t: &Type) -> J {
-    match t {
-        Type::Dynamic => json!("dynamic"),
-        Type::String => json!("string"),
-        Type::Number => json!("number"),
-        Type::Bool => json!("bool"),
-        Type::List(e) => json!(["list", enc_type(e)]),
-        Type::Set(e) => json!(["set", enc_type(e)]),
-        Type::Map(e) => json!(["map", enc_type(e)]),
-        Type::Object(attrs, optional) => {
-            let attrs: Map<String, J> = attrs.iter().map(|(k, t)| (k.clone(), enc_type(t))).collect();
-            if optional.is_empty() {
-                json!(["object", attrs])
-            } else {
-                json!(["object", attrs, optional])
-            }
-        }
-        Type::Tuple(e) => json!(["tuple", e.iter().map(enc_type).collect::<Vec<_>>()]),
-    }
-}
-
-// Numbers are binary floats with a precision; the decimal display reads back exactly for the
-// usual precisions (512 for literals, 53 for floats, 64 for integers). Anything else also
-// carries the exact binary form `±M p ±E` (value M·2^E, M odd).
-
-fn same_number(a: &Number, b: &Number) -> bool {
-    a == b && a.precision() == b.precision() && a.is_sign_negative() == b.is_sign_negative()
-}
-
-fn enc_number(n: &Number) -> Result<J, String> {
-    let text = n.to_string();
-    let prec = n.precision();
-    let mut m = Map::new();
-    m.insert("number".into(), json!(text));
-    if prec != 512 {
-        m.insert("precision".into(), json!(prec));
-    }
-    if !dec_plain_number(&text, prec).is_some_and(|back| same_number(&back, n)) {
-        let exact = exact_form(n).ok_or_else(|| format!("the number `{text}` is too large or too small to save"))?;
-        if !dec_exact_number(&exact, prec).is_some_and(|back| same_number(&back, n)) {
-            return Err(format!("the number `{text}` (precision {prec}) cannot be saved exactly"));
-        }
-        m.insert("exact".into(), json!(exact));
-    }
-    Ok(J::Object(m))
-}
-
-fn exact_form(n: &Number) -> Option<String> {
-    let sign = if n.is_sign_negative() { "-" } else { "" };
-    if n.is_zero() {
-        return Some(format!("{sign}0"));
-    }
-    if n.is_infinite() {
-        return Some(format!("{sign}inf"));
-    }
-    // Only divisions are used to scale: they round to the larger precision, so scaling by a
-    // power of two is exact, where a product would be rounded to 512 bits.
-    let (up, down) = (power_of_two(-256)?, power_of_two(256)?);
-    let mut a = n.abs();
-    let mut exp: i64 = 0;
-    let mut steps = 0;
-    while !a.is_integer() {
-        a = a.div(&up).ok()?;
-        exp -= 256;
-        steps += 1;
-        if steps > MAX_SCALE_STEPS {
-            return None;
-        }
-    }
-    loop {
-        let smaller = a.div(&down).ok()?;
-        if !smaller.is_integer() || smaller.is_zero() {
-            break;
-        }
-        a = smaller;
-        exp += 256;
-        steps += 1;
-        if steps > MAX_SCALE_STEPS {
-            return None;
-        }
-    }
-    let int = a.to_bigint_trunc()?;
-    let tz = int.trailing_zeros().unwrap_or(0);
-    let mant = int >> tz;
-    Some(format!("{sign}{mant}p{}", exp + i64::try_from(tz).ok()?))
-}
-
-/// 2^`e` as a 53-bit number (exact for |e| <= 1000).
-fn power_of_two(e: i32) -> Option<Number> {
-    Number::from_f64(2f64.powi(e))
-}
-
-/// The number from its display text at the usual precisions; `None` for the others.
-fn dec_plain_number(text: &str, prec: u32) -> Option<Number> {
-    match prec {
-        512 => Number::parse(text),
-        53 => Number::from_f64(text.parse::<f64>().ok()?),
-        64 => match text.parse::<i64>() {
-            Ok(i) => Some(Number::from_i64(i)),
-            Err(_) => text.parse::<u64>().ok().map(Number::from_u64),
-        },
-        _ => None,
-    }
-}
-
-/// The number `±M p ±E` (or `±0`, `±inf`) at precision `prec`.
-fn dec_exact_number(text: &str, prec: u32) -> Option<Number> {
-    let (neg, body) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let one = match prec {
-        53 => Number::from_f64(1.0)?,
-        64 => Number::from_i64(1),
-        p if p > 64 && p <= MAX_PRECISION => {
-            let big = Number::from_bigint(&(BigInt::from(1u8) << (p - 1)));
-            big.div(&big).ok()?
-        }
-        _ => return None,
-    };
-    let zero = one.sub(&one);
-    let n = match body {
-        "0" => zero,
-        "inf" => one.div(&zero).ok()?,
-        _ => {
-            let (mant, exp) = body.split_once('p')?;
-            if mant.len() > MAX_MANTISSA_DIGITS {
-                return None;
-            }
-            let mant: BigInt = mant.parse().ok().filter(|m: &BigInt| m.sign() == num_bigint::Sign::Plus)?;
-            let mut exp: i64 = exp.parse().ok()?;
-            let bits = u32::try_from(mant.bits()).ok()?;
-            if bits > prec {
-                return None;
-            }
-            let mut x = if prec == 53 {
-                Number::from_f64(mant.to_string().parse::<f64>().ok()?)?
-            } else {
-                let shift = prec - bits;
-                exp = exp.checked_sub(i64::from(shift))?;
-                Number::from_bigint(&(mant << shift))
-            };
-            if exp.unsigned_abs() > MAX_EXPONENT {
-                return None;
-            }
-            // Dividing by 2^-512 or 2^512 (53-bit numbers) keeps the precision and is exact.
-            let (up, down) = (power_of_two(-512)?, power_of_two(512)?);
-            while exp >= 512 {
-                x = x.div(&up).ok()?;
-                exp -= 512;
-            }
-            while exp <= -512 {
-                x = x.div(&down).ok()?;
-                exp += 512;
-            }
-            if exp != 0 {
-                x = x.div(&power_of_two(-i32::try_from(exp).ok()?)?).ok()?;
-            }
-            x
-        }
-    };
-    Some(if neg { n.neg() } else { n })
+    Ok(J::Object(
+        vars.iter()
+            .map(|(k, v)| Ok((k.clone(), enc_value(v)?)))
+            .collect::<Result<_, String>>()?,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Decoding. Errors name the offending field by its path in the document.
 
-type R<T> = Result<T, String>;
-
-fn obj<'a>(j: &'a J, at: &str) -> R<&'a Map<String, J>> {
-    j.as_object().ok_or_else(|| format!("`{at}` must be a JSON object"))
-}
-
-fn field<'a>(o: &'a Map<String, J>, key: &str, at: &str) -> R<&'a J> {
-    o.get(key).ok_or_else(|| format!("`{at}.{key}` is missing"))
-}
-
 fn str_field<'a>(o: &'a Map<String, J>, key: &str, at: &str) -> R<&'a str> {
-    field(o, key, at)?.as_str().ok_or_else(|| format!("`{at}.{key}` must be a string"))
+    field(o, key, at)?
+        .as_str()
+        .ok_or_else(|| format!("`{at}.{key}` must be a string"))
 }
 
 fn u64_field(o: &Map<String, J>, key: &str, at: &str) -> R<u64> {
-    field(o, key, at)?.as_u64().ok_or_else(|| format!("`{at}.{key}` must be a whole number"))
-}
-
-fn arr_field<'a>(o: &'a Map<String, J>, key: &str, at: &str) -> R<&'a Vec<J>> {
-    field(o, key, at)?.as_array().ok_or_else(|| format!("`{at}.{key}` must be an array"))
+    field(o, key, at)?
+        .as_u64()
+        .ok_or_else(|| format!("`{at}.{key}` must be a whole number"))
 }
 
 fn decode(doc: &J) -> R<SavedPlan> {
@@ -581,11 +493,18 @@ fn decode(doc: &J) -> R<SavedPlan> {
         "normal" => PlanMode::Normal,
         "destroy" => PlanMode::Destroy,
         "refresh_only" => PlanMode::RefreshOnly,
-        other => return Err(format!("`plan.mode` is `{other}`; expected `normal`, `destroy` or `refresh_only`")),
+        other => {
+            return Err(format!(
+                "`plan.mode` is `{other}`; expected `normal`, `destroy` or `refresh_only`"
+            ))
+        }
     };
     let changes = |key: &str| -> R<Vec<ResourceChange>> {
         let list = arr_field(p, key, "plan")?;
-        list.iter().enumerate().map(|(i, c)| dec_change(c, &format!("plan.{key}[{i}]"))).collect()
+        list.iter()
+            .enumerate()
+            .map(|(i, c)| dec_change(c, &format!("plan.{key}[{i}]")))
+            .collect()
     };
     let mut outputs = BTreeMap::new();
     for (name, o) in obj(field(p, "outputs", "plan")?, "plan.outputs")? {
@@ -597,7 +516,9 @@ fn decode(doc: &J) -> R<SavedPlan> {
                 action: dec_action(str_field(o, "action", &at)?, &at)?,
                 before: dec_opt(field(o, "before", &at)?, &format!("{at}.before"))?,
                 after: dec_opt(field(o, "after", &at)?, &format!("{at}.after"))?,
-                sensitive: field(o, "sensitive", &at)?.as_bool().ok_or_else(|| format!("`{at}.sensitive` must be true or false"))?,
+                sensitive: field(o, "sensitive", &at)?
+                    .as_bool()
+                    .ok_or_else(|| format!("`{at}.sensitive` must be true or false"))?,
             },
         );
     }
@@ -612,7 +533,9 @@ fn decode(doc: &J) -> R<SavedPlan> {
         config_hash: str_field(p, "config_hash", "plan")?.to_string(),
         variables: dec_values(field(p, "variables", "plan")?, "plan.variables")?,
         drift: changes("drift")?,
-        targeted: field(p, "targeted", "plan")?.as_bool().ok_or("`plan.targeted` must be true or false")?,
+        targeted: field(p, "targeted", "plan")?
+            .as_bool()
+            .ok_or("`plan.targeted` must be true or false")?,
     };
     Ok(SavedPlan {
         format_version: FORMAT_VERSION,
@@ -627,7 +550,11 @@ fn decode(doc: &J) -> R<SavedPlan> {
 }
 
 fn dec_action(name: &str, at: &str) -> R<Action> {
-    ACTIONS.iter().find(|(_, n)| *n == name).map(|(a, _)| *a).ok_or_else(|| format!("`{at}.action` is `{name}`, not a known action"))
+    ACTIONS
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(a, _)| *a)
+        .ok_or_else(|| format!("`{at}.action` is `{name}`, not a known action"))
 }
 
 fn dec_change(j: &J, at: &str) -> R<ResourceChange> {
@@ -643,18 +570,31 @@ fn dec_change(j: &J, at: &str) -> R<ResourceChange> {
             "destroy_mode" => Reason::DestroyMode,
             other => return Err(format!("`{at}.reason` is `{other}`, not a known reason")),
         }),
-        J::Object(o) => Some(Reason::MovedFrom(str_field(o, "moved_from", &format!("{at}.reason"))?.to_string())),
+        J::Object(o) if o.contains_key("no_module_instance") => Some(Reason::NoModuleInstance(
+            str_field(o, "no_module_instance", &format!("{at}.reason"))?.to_string(),
+        )),
+        J::Object(o) => Some(Reason::MovedFrom(
+            str_field(o, "moved_from", &format!("{at}.reason"))?.to_string(),
+        )),
         _ => return Err(format!("`{at}.reason` must be a string, an object or null")),
     };
     let mut requires_replace = Vec::new();
     for (i, p) in arr_field(c, "requires_replace", at)?.iter().enumerate() {
         let pat = format!("{at}.requires_replace[{i}]");
-        let steps = p.as_array().ok_or_else(|| format!("`{pat}` must be an array"))?;
-        requires_replace.push(AttrPath(steps.iter().map(|s| dec_step(s, &pat)).collect::<R<_>>()?));
+        let steps = p
+            .as_array()
+            .ok_or_else(|| format!("`{pat}` must be an array"))?;
+        requires_replace.push(AttrPath(
+            steps.iter().map(|s| dec_step(s, &pat)).collect::<R<_>>()?,
+        ));
     }
     let dependencies = arr_field(c, "dependencies", at)?
         .iter()
-        .map(|d| d.as_str().map(str::to_string).ok_or_else(|| format!("`{at}.dependencies` must hold strings")))
+        .map(|d| {
+            d.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("`{at}.dependencies` must hold strings"))
+        })
         .collect::<R<_>>()?;
     Ok(ResourceChange {
         addr: dec_addr(field(c, "address", at)?, &format!("{at}.address"))?,
@@ -674,8 +614,13 @@ fn dec_step(j: &J, at: &str) -> R<PathStep> {
     match (o.get("attr"), o.get("key"), o.get("index")) {
         (Some(J::String(a)), None, None) => Ok(PathStep::Attr(a.clone())),
         (None, Some(J::String(k)), None) => Ok(PathStep::Key(k.clone())),
-        (None, None, Some(i)) => i.as_u64().map(PathStep::Index).ok_or_else(|| format!("`{at}` has a bad index")),
-        _ => Err(format!("`{at}` must hold one `attr`, `key` or `index` step")),
+        (None, None, Some(i)) => i
+            .as_u64()
+            .map(PathStep::Index)
+            .ok_or_else(|| format!("`{at}` has a bad index")),
+        _ => Err(format!(
+            "`{at}` must hold one `attr`, `key` or `index` step"
+        )),
     }
 }
 
@@ -683,7 +628,10 @@ fn dec_key(j: Option<&J>, at: &str) -> R<Option<InstanceKey>> {
     match j {
         None | Some(J::Null) => Ok(None),
         Some(J::String(s)) => Ok(Some(InstanceKey::Str(s.clone()))),
-        Some(J::Number(n)) => n.as_i64().map(|i| Some(InstanceKey::Int(i))).ok_or_else(|| format!("`{at}.key` must be a whole number")),
+        Some(J::Number(n)) => n
+            .as_i64()
+            .map(|i| Some(InstanceKey::Int(i)))
+            .ok_or_else(|| format!("`{at}.key` must be a whole number")),
         Some(_) => Err(format!("`{at}.key` must be a number, a string or null")),
     }
 }
@@ -694,15 +642,30 @@ fn dec_addr(j: &J, at: &str) -> R<ResourceInstanceAddr> {
     for (i, s) in arr_field(a, "module", at)?.iter().enumerate() {
         let sat = format!("{at}.module[{i}]");
         let so = obj(s, &sat)?;
-        module.0.push(ModuleStep { name: str_field(so, "name", &sat)?.to_string(), key: dec_key(so.get("key"), &sat)? });
+        module.0.push(ModuleStep {
+            name: str_field(so, "name", &sat)?.to_string(),
+            key: dec_key(so.get("key"), &sat)?,
+        });
     }
     let mode = match str_field(a, "mode", at)? {
         "managed" => Mode::Managed,
         "data" => Mode::Data,
-        other => return Err(format!("`{at}.mode` is `{other}`; expected `managed` or `data`")),
+        other => {
+            return Err(format!(
+                "`{at}.mode` is `{other}`; expected `managed` or `data`"
+            ))
+        }
     };
-    let resource = ResourceAddr { module, mode, ty: str_field(a, "type", at)?.to_string(), name: str_field(a, "name", at)?.to_string() };
-    Ok(ResourceInstanceAddr { resource, key: dec_key(a.get("key"), at)? })
+    let resource = ResourceAddr {
+        module,
+        mode,
+        ty: str_field(a, "type", at)?.to_string(),
+        name: str_field(a, "name", at)?.to_string(),
+    };
+    Ok(ResourceInstanceAddr {
+        resource,
+        key: dec_key(a.get("key"), at)?,
+    })
 }
 
 fn dec_opt(j: &J, at: &str) -> R<Option<Value>> {
@@ -713,90 +676,8 @@ fn dec_opt(j: &J, at: &str) -> R<Option<Value>> {
 }
 
 fn dec_values(j: &J, at: &str) -> R<BTreeMap<String, Value>> {
-    obj(j, at)?.iter().map(|(k, v)| Ok((k.clone(), dec_value(v, &format!("{at}.{k}"))?))).collect()
-}
-
-fn dec_value(j: &J, at: &str) -> R<Value> {
-    let o = match j {
-        J::Bool(b) => return Ok(Value::Bool(*b)),
-        J::String(s) => return Ok(Value::String(s.clone())),
-        J::Object(o) => o,
-        _ => return Err(format!("`{at}` is not an encoded value")),
-    };
-    let elem_type = || dec_type(field(o, "type", at)?, &format!("{at}.type"));
-    let items = |key: &str| -> R<Vec<Value>> {
-        let list = arr_field(o, key, at)?;
-        list.iter().enumerate().map(|(i, v)| dec_value(v, &format!("{at}[{i}]"))).collect()
-    };
-    let entries = |key: &str| -> R<BTreeMap<String, Value>> {
-        obj(field(o, key, at)?, at)?.iter().map(|(k, v)| Ok((k.clone(), dec_value(v, &format!("{at}.{k}"))?))).collect()
-    };
-    if let Some(n) = o.get("number") {
-        let text = n.as_str().ok_or_else(|| format!("`{at}.number` must be a string"))?;
-        let prec = match o.get("precision") {
-            None => 512,
-            Some(p) => p.as_u64().and_then(|p| u32::try_from(p).ok()).ok_or_else(|| format!("`{at}.precision` must be a whole number"))?,
-        };
-        let n = match o.get("exact") {
-            Some(J::String(x)) => dec_exact_number(x, prec),
-            Some(_) => return Err(format!("`{at}.exact` must be a string")),
-            None => dec_plain_number(text, prec),
-        };
-        return n.map(Value::Number).ok_or_else(|| format!("`{at}` is not a valid number at precision {prec}"));
-    }
-    if let Some(t) = o.get("null") {
-        return Ok(Value::Null(dec_type(t, &format!("{at}.null"))?));
-    }
-    if let Some(t) = o.get("unknown") {
-        return Ok(Value::Unknown(dec_type(t, &format!("{at}.unknown"))?));
-    }
-    if o.contains_key("list") {
-        return Ok(Value::List(elem_type()?, items("list")?));
-    }
-    if o.contains_key("set") {
-        return Ok(Value::Set(elem_type()?, items("set")?));
-    }
-    if o.contains_key("map") {
-        return Ok(Value::Map(elem_type()?, entries("map")?));
-    }
-    if o.contains_key("object") {
-        return Ok(Value::Object(entries("object")?));
-    }
-    if o.contains_key("tuple") {
-        return Ok(Value::Tuple(items("tuple")?));
-    }
-    if let Some(inner) = o.get("sensitive") {
-        return Ok(dec_value(inner, at)?.mark_sensitive());
-    }
-    Err(format!("`{at}` is not an encoded value"))
-}
-
-fn dec_type(j: &J, at: &str) -> R<Type> {
-    let bad = || format!("`{at}` is not a type");
-    match j {
-        J::String(s) => match s.as_str() {
-            "dynamic" => Ok(Type::Dynamic),
-            "string" => Ok(Type::String),
-            "number" => Ok(Type::Number),
-            "bool" => Ok(Type::Bool),
-            _ => Err(bad()),
-        },
-        J::Array(a) => match (a.first().and_then(J::as_str), a.get(1), a.len()) {
-            (Some("list"), Some(e), 2) => Ok(Type::list(dec_type(e, at)?)),
-            (Some("set"), Some(e), 2) => Ok(Type::set(dec_type(e, at)?)),
-            (Some("map"), Some(e), 2) => Ok(Type::map(dec_type(e, at)?)),
-            (Some("tuple"), Some(J::Array(es)), 2) => Ok(Type::Tuple(es.iter().map(|e| dec_type(e, at)).collect::<R<_>>()?)),
-            (Some("object"), Some(J::Object(attrs)), 2 | 3) => {
-                let attrs = attrs.iter().map(|(k, t)| Ok((k.clone(), dec_type(t, at)?))).collect::<R<_>>()?;
-                let optional = match a.get(2) {
-                    None => Default::default(),
-                    Some(J::Array(names)) => names.iter().map(|n| n.as_str().map(str::to_string).ok_or_else(bad)).collect::<R<_>>()?,
-                    Some(_) => return Err(bad()),
-                };
-                Ok(Type::Object(attrs, optional))
-            }
-            _ => Err(bad()),
-        },
-        _ => Err(bad()),
-    }
+    obj(j, at)?
+        .iter()
+        .map(|(k, v)| Ok((k.clone(), dec_value(v, &format!("{at}.{k}"))?)))
+        .collect()
 }

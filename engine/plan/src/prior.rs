@@ -39,7 +39,24 @@ pub fn index_prior(config: &Config, prior: &StateSnapshot) -> Result<Indexed, Di
     }
     let mut moved_from = HashMap::new();
     let mut diags = Diagnostics::new();
-    for m in &config.module.moved {
+    apply_moved_blocks(config, &mut by_addr, &mut moved_from, &mut diags);
+    implicit_moves(config, &mut by_addr, &mut moved_from);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok((by_addr, moved_from))
+}
+
+/// Applies the `moved` blocks of every module: a block in module `P` renames addresses inside
+/// each instance of `P`, relative to it.
+fn apply_moved_blocks(
+    c: &Config,
+    by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
+    moved_from: &mut HashMap<ResourceInstanceAddr, String>,
+    diags: &mut Diagnostics,
+) {
+    let depth = c.path.len();
+    for m in &c.module.moved {
         let (from, to) = match (expr_target(&m.from), expr_target(&m.to)) {
             (Ok(f), Ok(t)) => (f, t),
             (Err(e), _) | (_, Err(e)) => {
@@ -49,26 +66,72 @@ pub fn index_prior(config: &Config, prior: &StateSnapshot) -> Result<Indexed, Di
         };
         let moves: Vec<(ResourceInstanceAddr, ResourceInstanceAddr)> = by_addr
             .keys()
-            .filter_map(|a| renamed(a, &from, &to).map(|b| (a.clone(), b)))
+            .filter(|a| a.resource.module.static_path().starts_with(&c.path))
+            .filter_map(|a| {
+                let outer = ModuleInstance(a.resource.module.0[..depth].to_vec());
+                let mut rel = a.clone();
+                rel.resource.module = ModuleInstance(a.resource.module.0[depth..].to_vec());
+                renamed(&rel, &from, &to).map(|mut b| {
+                    let mut path = outer.0.clone();
+                    path.extend(b.resource.module.0);
+                    b.resource.module = ModuleInstance(path);
+                    (a.clone(), b)
+                })
+            })
             .collect();
-        for (old, new) in moves {
-            if by_addr.contains_key(&new) {
-                continue;
-            }
-            if let Some(mut inst) = by_addr.remove(&old) {
-                inst.module = if new.resource.module.is_root() { String::new() } else { new.resource.module.to_string() };
-                inst.type_name = new.resource.ty.clone();
-                inst.name = new.resource.name.clone();
-                inst.index = new.key.clone();
-                moved_from.insert(new.clone(), old.to_string());
-                by_addr.insert(new, inst);
-            }
+        rename_all(by_addr, moved_from, moves);
+    }
+    for child in c.children.values() {
+        apply_moved_blocks(child, by_addr, moved_from, diags);
+    }
+}
+
+/// Terraform's implicit moves: a resource that gains `count` keeps its object as `[0]`; one
+/// that loses `count` keeps `[0]` as the single object.
+fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>, moved_from: &mut HashMap<ResourceInstanceAddr, String>) {
+    for r in c.module.resources.values() {
+        let mode = match r.mode {
+            infra_config::ResourceMode::Managed => infra_core::addr::Mode::Managed,
+            infra_config::ResourceMode::Data => infra_core::addr::Mode::Data,
+        };
+        let (from_key, to_key) = match (&r.count, &r.for_each) {
+            (Some(_), None) => (None, Some(InstanceKey::Int(0))),
+            (None, None) => (Some(InstanceKey::Int(0)), None),
+            _ => continue,
+        };
+        let moves: Vec<(ResourceInstanceAddr, ResourceInstanceAddr)> = by_addr
+            .keys()
+            .filter(|a| {
+                a.resource.module.static_path() == c.path && a.resource.mode == mode && a.resource.ty == r.ty && a.resource.name == r.name && a.key == from_key
+            })
+            .map(|a| (a.clone(), a.resource.instance(to_key.clone())))
+            .collect();
+        rename_all(by_addr, moved_from, moves);
+    }
+    for child in c.children.values() {
+        implicit_moves(child, by_addr, moved_from);
+    }
+}
+
+fn rename_all(
+    by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
+    moved_from: &mut HashMap<ResourceInstanceAddr, String>,
+    moves: Vec<(ResourceInstanceAddr, ResourceInstanceAddr)>,
+) {
+    for (old, new) in moves {
+        if by_addr.contains_key(&new) {
+            continue;
+        }
+        if let Some(mut inst) = by_addr.remove(&old) {
+            inst.module = if new.resource.module.is_root() { String::new() } else { new.resource.module.to_string() };
+            inst.type_name = new.resource.ty.clone();
+            inst.name = new.resource.name.clone();
+            inst.index = new.key.clone();
+            let origin = moved_from.remove(&old).unwrap_or_else(|| old.to_string());
+            moved_from.insert(new.clone(), origin);
+            by_addr.insert(new, inst);
         }
     }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    Ok((by_addr, moved_from))
 }
 
 fn expr_target(e: &Expr) -> Result<Target, String> {

@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 
 use crate::model::{Action, PlanMode, Reason, ResourceChange};
 use crate::providers::{provider_source, provider_state_addr};
-use crate::state_values::{mark_sensitive, value_from_state};
+use crate::state_values::{instance_value, mark_sensitive, value_from_state};
 use crate::values::{Expansion, InstanceContext, ResourceEntry};
 use crate::walker::{module_at, module_prefix, WalkMode, Walker};
 
@@ -205,7 +205,7 @@ impl Walker {
         self.claimed.lock().expect("lock").insert(job.addr.clone());
         let stored = self.prior.get(&job.addr).cloned();
         let tainted = stored.as_ref().is_some_and(|s| s.tainted);
-        let mut prior = stored.as_ref().map(|s| value_from_state(&s.attributes, &job.schema));
+        let mut prior = stored.as_ref().map(|s| instance_value(s, &job.schema));
         let ty = job.addr.resource.ty.clone();
         let address = job.addr.to_string();
         let is_data = job.addr.resource.mode == Mode::Data;
@@ -233,9 +233,12 @@ impl Walker {
                 _ => {}
             }
             let config = self.decode_config(res, &job)?;
-            let plan_prior = if action.is_replace() { None } else { prior.clone() };
+            // A create (the object is gone, or was never there) and the create half of a
+            // replacement plan from nothing.
+            let plan_prior = if action.is_replace() || action == Action::Create { None } else { prior.clone() };
             let (after, _) = self.provider_plan(&job, res, plan_prior.as_ref(), &config).await?;
-            let change = self.change(&job, action, prior.clone(), Some(after), planned.and_then(|c| c.reason));
+            let before = if action == Action::Create { None } else { prior.clone() };
+            let change = self.change(&job, action, before, Some(after), planned.and_then(|c| c.reason));
             let _permit = self.semaphore.acquire().await.expect("semaphore open");
             let new = applier.apply(change, job.provider.clone(), &job.schema, config).await?;
             return Ok(new.map(|v| mark_sensitive(v, &job.schema)));
@@ -272,8 +275,9 @@ impl Walker {
                 let v = job.provider.read_data(&ty, &config).await.map_err(|d| tag(d, &address))?;
                 return Ok(Some(mark_sensitive(v, &job.schema)));
             }
-            let after = Value::Unknown(job.schema.block.value_type());
-            let change = self.change(&job, Action::Read, prior, Some(config), None);
+            // What the read will return: the configuration, computed attributes unknown.
+            let after = infra_provider::plan_from_schema(&job.schema.block, None, &proposed_state(&job.schema.block, None, &config)).planned_state;
+            let change = self.change(&job, Action::Read, prior, Some(after.clone()), None);
             self.changes.lock().expect("lock").push(change);
             return Ok(Some(after));
         }
@@ -307,9 +311,12 @@ impl Walker {
         let scope = self.scope(&job.addr.resource.module, job.ctx.clone());
         let decoder = self.decoder(&scope, Some(job.addr.to_string()));
         let v = decoder.decode(&res.body, &job.schema.block, &res.range)?;
-        let d = job.provider.validate_resource(&job.addr.resource.ty, &v);
-        if d.has_errors() {
-            return Err(tag(d, &job.addr.to_string()));
+        // The SDK's validate names managed types only (a data source may share a type's name).
+        if job.addr.resource.mode == Mode::Managed {
+            let d = job.provider.validate_resource(&job.addr.resource.ty, &v);
+            if d.has_errors() {
+                return Err(tag(d, &job.addr.to_string()));
+            }
         }
         Ok(v)
     }
@@ -357,32 +364,20 @@ impl Walker {
         })
     }
 
-    /// Asks the provider for the planned state, with `ignore_changes` applied.
+    /// Asks the provider for the planned state. `ignore_changes` works on the configuration, as
+    /// Terraform's does: the ignored paths take their prior values before the provider plans.
     async fn provider_plan(&self, job: &InstanceJob, res: &Resource, prior: Option<&Value>, config: &Value) -> Result<(Value, Vec<infra_provider::AttrPath>), Diagnostics> {
-        let proposed = proposed_state(&job.schema.block, prior, config);
+        let config = match prior {
+            Some(prior) => ignore_changes(&res.lifecycle.ignore_changes, &job.schema, prior, config.clone()),
+            None => config.clone(),
+        };
+        let proposed = proposed_state(&job.schema.block, prior, &config);
         let resp = job
             .provider
             .plan(PlanRequest { type_name: job.addr.resource.ty.clone(), prior_state: prior.cloned(), proposed_new_state: proposed, config: config.clone() })
             .await
             .map_err(|d| tag(d, &job.addr.to_string()))?;
-        let mut planned = mark_sensitive(resp.planned_state, &job.schema);
-        let mut requires_replace = resp.requires_replace;
-        if let (Some(prior), Value::Object(m)) = (prior, &mut planned) {
-            let ignored: Vec<String> = match &res.lifecycle.ignore_changes {
-                IgnoreChanges::None => Vec::new(),
-                IgnoreChanges::All => job.schema.block.attributes.iter().filter(|(_, a)| !a.computed || a.optional).map(|(k, _)| k.clone()).collect(),
-                IgnoreChanges::Paths(p) => p.iter().map(ignore_path_root).collect(),
-            };
-            if let Some(pm) = prior.entries() {
-                for attr in ignored {
-                    if let Some(old) = pm.get(&attr) {
-                        m.insert(attr.clone(), old.clone());
-                        requires_replace.retain(|p| p.0.first() != Some(&infra_provider::PathStep::Attr(attr.clone())));
-                    }
-                }
-            }
-        }
-        Ok((planned, requires_replace))
+        Ok((mark_sensitive(resp.planned_state, &job.schema), resp.requires_replace))
     }
 
     async fn plan_change(&self, res: &Resource, job: &InstanceJob, prior: Option<Value>, config: Value, tainted: bool) -> Result<ResourceChange, Diagnostics> {
@@ -431,11 +426,83 @@ pub(crate) fn prevent_destroy(res: &Resource, addr: &ResourceInstanceAddr) -> Di
     )
 }
 
-/// The top-level attribute an `ignore_changes` entry names (`tags` of `tags["Name"]`).
-fn ignore_path_root(e: &infra_config::Expr) -> String {
+/// The path an `ignore_changes` entry names: `tags` → [tags], `tags["Name"]` → [tags, Name].
+fn ignore_path(e: &infra_config::Expr) -> Vec<String> {
     let span = hcl_edit::Span::span(&e.expr).unwrap_or(0..0);
     let text = e.file.text().get(span).unwrap_or_default().trim().trim_matches('"');
-    text.split(['.', '[']).next().unwrap_or_default().to_string()
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']').unwrap_or(r.len());
+            out.push(r[..end].trim().trim_matches('"').to_string());
+            rest = r.get(end + 1..).unwrap_or("");
+        } else {
+            let r = rest.strip_prefix('.').unwrap_or(rest);
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            out.push(r[..end].to_string());
+            rest = &r[end..];
+        }
+    }
+    out
+}
+
+/// The configuration with ignored paths set to their prior values.
+fn ignore_changes(ic: &IgnoreChanges, schema: &ResourceSchema, prior: &Value, config: Value) -> Value {
+    let paths: Vec<Vec<String>> = match ic {
+        IgnoreChanges::None => return config,
+        IgnoreChanges::All => schema.block.attributes.iter().filter(|(_, a)| a.optional || a.required).map(|(k, _)| vec![k.clone()]).collect(),
+        IgnoreChanges::Paths(p) => p.iter().map(ignore_path).collect(),
+    };
+    let mut config = config;
+    for path in paths {
+        config = set_path(config, &path, prior);
+    }
+    config
+}
+
+/// Sets `path` in `v` to the value at the same path in `from` (removing it when `from` has none).
+fn set_path(v: Value, path: &[String], from: &Value) -> Value {
+    let Some((first, rest)) = path.split_first() else { return from.clone() };
+    let (v, marked) = v.unmark();
+    let sub_from = from.peel().entries().and_then(|m| m.get(first));
+    let out = match v {
+        Value::Object(mut m) => {
+            match (sub_from, m.remove(first)) {
+                (Some(f), Some(cur)) => {
+                    m.insert(first.clone(), set_path(cur, rest, f));
+                }
+                (Some(f), None) => {
+                    m.insert(first.clone(), f.clone());
+                }
+                (None, Some(cur)) if !rest.is_empty() => {
+                    m.insert(first.clone(), cur);
+                }
+                (None, Some(cur)) => {
+                    m.insert(first.clone(), Value::Null(cur.ty()));
+                }
+                (None, None) => {}
+            }
+            Value::Object(m)
+        }
+        Value::Map(t, mut m) => {
+            match (sub_from, m.remove(first)) {
+                (Some(f), Some(cur)) => {
+                    m.insert(first.clone(), set_path(cur, rest, f));
+                }
+                (Some(f), None) => {
+                    m.insert(first.clone(), f.clone());
+                }
+                (None, Some(cur)) if !rest.is_empty() => {
+                    m.insert(first.clone(), cur);
+                }
+                _ => {}
+            }
+            Value::Map(t, m)
+        }
+        other => other,
+    };
+    out.mark_if(marked)
 }
 
 /// The configuration merged over the prior state: configured values win; computed attributes

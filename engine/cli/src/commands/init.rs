@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use infra_config::Config;
-use infra_core::{Diagnostic, SourceRange};
+use infra_core::{Diagnostic, Diagnostics, SourceRange};
 use infra_plan::providers::provider_source;
 
 use crate::args::InitArgs;
@@ -54,19 +54,26 @@ pub fn run(a: InitArgs) -> u8 {
     match project::open_store(dir) {
         Ok(_) => {}
         Err(e) => {
-            diags.push(super::state::state_diag("Failed to open the state database", &e));
+            diags.push(super::state::state_diag(
+                "Failed to open the state database",
+                &e,
+            ));
             project::report(&diags, &sources, color);
             return 1;
         }
     }
     let shown = project::state_path(Path::new(""));
     if existed {
-        println!("- Using existing {} (environment \"{}\")", shown.display(), a.env);
+        println!(
+            "- Using existing {} (environment \"{}\")",
+            shown.display(),
+            a.env
+        );
     } else {
         println!("- Created {} (environment \"{}\")", shown.display(), a.env);
     }
     if let Err(d) = write_gitignore(dir) {
-        diags.push(d);
+        diags.extend(d);
         project::report(&diags, &sources, color);
         return 1;
     }
@@ -103,27 +110,36 @@ pub fn run(a: InitArgs) -> u8 {
     0
 }
 
-fn write_gitignore(dir: &Path) -> Result<(), Diagnostic> {
+fn write_gitignore(dir: &Path) -> Result<(), Diagnostics> {
     let path = dir.join(project::DATA_DIR).join(".gitignore");
     if std::fs::read_to_string(&path).is_ok_and(|t| t == GITIGNORE) {
         return Ok(());
     }
     std::fs::write(&path, GITIGNORE).map_err(|e| {
-        Diagnostic::error("Failed to write .infra/.gitignore", format!("Cannot write `{}`: {e}.", path.display()))
+        Diagnostic::error(
+            "Failed to write .infra/.gitignore",
+            format!("Cannot write `{}`: {e}.", path.display()),
+        )
+        .into()
     })
 }
 
 /// A source address as infra shows and compares it: lowercase, without the default registry.
 fn normalize_source(s: &str) -> String {
     let s = s.trim().to_ascii_lowercase();
-    s.strip_prefix("registry.terraform.io/").map(str::to_string).unwrap_or(s)
+    s.strip_prefix("registry.terraform.io/")
+        .map(str::to_string)
+        .unwrap_or(s)
 }
 
 /// Every provider the module tree needs, by normalized source address.
 fn collect_needs(root: &Config, c: &Config, out: &mut BTreeMap<String, Need>) {
     let mut add = |local: &str, range: &SourceRange| {
         let source = normalize_source(&provider_source(root, &c.path, local));
-        out.entry(source).or_insert_with(|| Need { local_name: local.to_string(), range: range.clone() });
+        out.entry(source).or_insert_with(|| Need {
+            local_name: local.to_string(),
+            range: range.clone(),
+        });
     };
     for (name, r) in &c.module.terraform.required_providers {
         add(name, &r.range);
@@ -147,7 +163,13 @@ mod tests {
 
     #[test]
     fn sources_normalize() {
-        assert_eq!(normalize_source("registry.terraform.io/HashiCorp/null"), "hashicorp/null");
-        assert_eq!(normalize_source("terraform.io/builtin/terraform"), "terraform.io/builtin/terraform");
+        assert_eq!(
+            normalize_source("registry.terraform.io/HashiCorp/null"),
+            "hashicorp/null"
+        );
+        assert_eq!(
+            normalize_source("terraform.io/builtin/terraform"),
+            "terraform.io/builtin/terraform"
+        );
     }
 }

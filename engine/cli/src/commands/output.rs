@@ -5,7 +5,7 @@
 //!
 //! Reading only: no lock, and no state database is created.
 
-use infra_core::{Diagnostic, Type};
+use infra_core::{Diagnostic, Diagnostics, Type};
 use infra_state::OutputValue;
 use serde_json::{Map, Value as Json};
 
@@ -30,7 +30,13 @@ fn not_found(name: &str) -> Diagnostic {
 
 pub fn run(a: OutputArgs) -> u8 {
     if a.json && a.raw {
-        return fail(Diagnostic::error("Invalid output format", "The -raw and -json options are mutually-exclusive."), a.no_color);
+        return fail(
+            Diagnostic::error(
+                "Invalid output format",
+                "The -raw and -json options are mutually-exclusive.",
+            ),
+            a.no_color,
+        );
     }
     let state = match read_state(&a.env) {
         Ok(s) => s,
@@ -47,7 +53,10 @@ pub fn run(a: OutputArgs) -> u8 {
                 None => fail(not_found(name), a.no_color),
             },
             None => {
-                println!("{}", serde_json::to_string_pretty(&all_json(outputs)).unwrap_or_default());
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&all_json(outputs)).unwrap_or_default()
+                );
                 0
             }
         };
@@ -60,9 +69,17 @@ pub fn run(a: OutputArgs) -> u8 {
     }
     if a.raw {
         let Some(name) = &a.name else {
-            return fail(Diagnostic::error("Raw output needs a name", "Raw output format is only supported for single outputs."), a.no_color);
+            return fail(
+                Diagnostic::error(
+                    "Raw output needs a name",
+                    "Raw output format is only supported for single outputs.",
+                ),
+                a.no_color,
+            );
         };
-        let Some(o) = outputs.get(name) else { return fail(not_found(name), a.no_color) };
+        let Some(o) = outputs.get(name) else {
+            return fail(not_found(name), a.no_color);
+        };
         return match raw(name, o) {
             Ok(text) => {
                 print!("{text}");
@@ -74,7 +91,10 @@ pub fn run(a: OutputArgs) -> u8 {
     match &a.name {
         Some(name) => match outputs.get(name) {
             Some(o) => {
-                println!("{}", infra_lang::display::console_format(&output_value(&o.value, &o.ty)));
+                println!(
+                    "{}",
+                    infra_lang::display::console_format(&output_value(&o.value, &o.ty))
+                );
                 0
             }
             None => fail(not_found(name), a.no_color),
@@ -109,14 +129,21 @@ fn all_json(outputs: &std::collections::BTreeMap<String, OutputValue>) -> Json {
         let mut entry = Map::new();
         entry.insert("sensitive".into(), Json::Bool(o.sensitive));
         entry.insert("type".into(), o.ty.clone());
-        entry.insert("value".into(), if o.sensitive { Json::Null } else { o.value.clone() });
+        entry.insert(
+            "value".into(),
+            if o.sensitive {
+                Json::Null
+            } else {
+                o.value.clone()
+            },
+        );
         doc.insert(name.clone(), Json::Object(entry));
     }
     Json::Object(doc)
 }
 
 /// A string, number or bool as `-raw` prints it.
-fn raw(name: &str, o: &OutputValue) -> Result<String, Diagnostic> {
+fn raw(name: &str, o: &OutputValue) -> Result<String, Diagnostics> {
     let ty = Type::from_json(&o.ty).unwrap_or(Type::Dynamic);
     match &o.value {
         Json::String(s) => Ok(s.clone()),
@@ -126,14 +153,16 @@ fn raw(name: &str, o: &OutputValue) -> Result<String, Diagnostic> {
         Json::Null if ty.is_primitive() => Err(Diagnostic::error(
             "Unsupported value for raw output",
             format!("The value for output value \"{name}\" is null, so -raw mode cannot print it."),
-        )),
+        )
+        .into()),
         _ => Err(Diagnostic::error(
             "Unsupported value for raw output",
             format!(
                 "The -raw option only supports strings, numbers, and boolean values, but output value \"{name}\" is {}.\n\nUse the -json option for machine-readable representations of output values that have complex types.",
                 ty.friendly_name()
             ),
-        )),
+        )
+        .into()),
     }
 }
 
@@ -143,15 +172,37 @@ mod tests {
     use serde_json::json;
 
     fn out(value: Json, ty: Json, sensitive: bool) -> OutputValue {
-        OutputValue { value, ty, sensitive }
+        OutputValue {
+            value,
+            ty,
+            sensitive,
+        }
     }
 
     #[test]
     fn raw_prints_primitives_only() {
-        assert_eq!(raw("s", &out(json!("a\nb"), json!("string"), false)).ok().as_deref(), Some("a\nb"));
-        assert_eq!(raw("n", &out(json!(1.5), json!("number"), false)).ok().as_deref(), Some("1.5"));
-        assert_eq!(raw("b", &out(json!(true), json!("bool"), false)).ok().as_deref(), Some("true"));
-        let e = raw("l", &out(json!([1]), json!(["tuple", ["number"]]), false)).err().map(|d| d.detail).unwrap_or_default();
+        assert_eq!(
+            raw("s", &out(json!("a\nb"), json!("string"), false))
+                .ok()
+                .as_deref(),
+            Some("a\nb")
+        );
+        assert_eq!(
+            raw("n", &out(json!(1.5), json!("number"), false))
+                .ok()
+                .as_deref(),
+            Some("1.5")
+        );
+        assert_eq!(
+            raw("b", &out(json!(true), json!("bool"), false))
+                .ok()
+                .as_deref(),
+            Some("true")
+        );
+        let e = raw("l", &out(json!([1]), json!(["tuple", ["number"]]), false))
+            .err()
+            .and_then(|d| d.iter().next().map(|d| d.detail.clone()))
+            .unwrap_or_default();
         assert!(e.contains("output value \"l\" is tuple"), "{e}");
     }
 

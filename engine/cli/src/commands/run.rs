@@ -244,7 +244,7 @@ async fn apply_refresh_only(ctx: &ApplyContext, plan: &Plan) -> u8 {
         let Some(current) = plan.prior_state.resources.get(&d.addr.to_string()).cloned() else { continue };
         let new = d.after.as_ref().map(|v| {
             let mut inst = current.clone();
-            inst.attributes = infra_plan::state_values::value_to_state(v).0;
+            inst.attributes = infra_plan::state_values::value_to_state(v, None).0;
             inst
         });
         let change = infra_state::Change { address: d.addr.to_string(), new, intent: None, operation: "refresh".into() };

@@ -26,14 +26,20 @@ pub(crate) struct Schemas {
 
 impl Schemas {
     pub(crate) fn new(registry: Registry) -> Schemas {
-        Schemas { registry, providers: HashMap::new() }
+        Schemas {
+            registry,
+            providers: HashMap::new(),
+        }
     }
 
     /// The schema of an instance's resource type or data source, if infra has its provider.
     pub(crate) fn of(&mut self, inst: &ResourceInstance) -> Option<ResourceSchema> {
         let source = provider_source(&inst.provider)?.to_string();
         let registry = &self.registry;
-        let provider = self.providers.entry(source.clone()).or_insert_with(|| registry.by_source(&source).map(|f| f()));
+        let provider = self
+            .providers
+            .entry(source.clone())
+            .or_insert_with(|| registry.by_source(&source).map(|f| f()));
         let schema = provider.as_ref()?.schema();
         match inst.mode {
             ResourceMode::Managed => schema.resources.get(&inst.type_name).cloned(),
@@ -57,10 +63,12 @@ pub(crate) fn instance_value(inst: &ResourceInstance, schema: Option<&ResourceSc
     let v = typed
         .or_else(|| Value::from_json(&inst.attributes, &Type::Dynamic))
         .unwrap_or_else(|| Value::Object(Default::default()));
-    inst.sensitive_attributes.iter().fold(v, |v, path| match path.as_array() {
-        Some(steps) => mark_path(v, steps),
-        None => v,
-    })
+    inst.sensitive_attributes
+        .iter()
+        .fold(v, |v, path| match path.as_array() {
+            Some(steps) => mark_path(v, steps),
+            None => v,
+        })
 }
 
 /// Marks the value at `path` (Terraform's `[{"type":"get_attr","value":"a"}, …]`) sensitive.
@@ -70,7 +78,10 @@ fn mark_path(v: Value, path: &[serde_json::Value]) -> Value {
         return v.mark_sensitive();
     };
     let key = match step.get("type").and_then(|t| t.as_str()) {
-        Some("get_attr") => step.get("value").and_then(|k| k.as_str()).map(|k| StepKey::Name(k.to_string())),
+        Some("get_attr") => step
+            .get("value")
+            .and_then(|k| k.as_str())
+            .map(|k| StepKey::Name(k.to_string())),
         Some("index") => match step.get("value").and_then(|i| i.get("value")) {
             Some(serde_json::Value::String(k)) => Some(StepKey::Name(k.clone())),
             Some(serde_json::Value::Number(n)) => n.as_u64().map(|i| StepKey::Index(i as usize)),
@@ -130,7 +141,12 @@ pub(crate) fn render_instance(inst: &ResourceInstance, schema: Option<&ResourceS
         ResourceMode::Managed => "resource",
         ResourceMode::Data => "data",
     };
-    let _ = write!(out, "{keyword} {} {} {{", go_quote(&inst.type_name), go_quote(&inst.name));
+    let _ = write!(
+        out,
+        "{keyword} {} {} {{",
+        go_quote(&inst.type_name),
+        go_quote(&inst.name)
+    );
     let value = instance_value(inst, schema);
     let inferred;
     let block = match schema {
@@ -152,7 +168,13 @@ fn inferred_block(v: &Value) -> BlockSchema {
     let mut b = BlockSchema::default();
     if let Some(m) = v.entries() {
         for (k, x) in m {
-            b.attributes.insert(k.clone(), infra_provider::AttributeSchema { ty: x.ty(), ..Default::default() });
+            b.attributes.insert(
+                k.clone(),
+                infra_provider::AttributeSchema {
+                    ty: x.ty(),
+                    ..Default::default()
+                },
+            );
         }
     }
     b
@@ -171,8 +193,11 @@ pub(crate) fn render_output_value(v: &Value) -> String {
 fn write_block_body(out: &mut String, schema: &BlockSchema, v: &Value, indent: usize) -> bool {
     let entries = v.entries();
     let get = |name: &str| entries.and_then(|m| m.get(name));
-    let names: Vec<&String> =
-        schema.attributes.keys().filter(|n| get(n).is_some_and(|x| !x.peel().is_null())).collect();
+    let names: Vec<&String> = schema
+        .attributes
+        .keys()
+        .filter(|n| get(n).is_some_and(|x| !x.peel().is_null()))
+        .collect();
     let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
     let mut written = false;
     for name in &names {
@@ -198,7 +223,7 @@ fn write_block_body(out: &mut String, schema: &BlockSchema, v: &Value, indent: u
             }
             out.push('\n');
             pad(out, indent + 2);
-            let _ = write!(out, "{name} {{\n");
+            let _ = writeln!(out, "{name} {{");
             pad(out, indent + 4);
             out.push_str("# At least one attribute in this block is (or was) sensitive,\n");
             pad(out, indent + 4);
@@ -212,10 +237,16 @@ fn write_block_body(out: &mut String, schema: &BlockSchema, v: &Value, indent: u
         let items: Vec<(Option<&str>, &Value)> = match (bt.nesting, x) {
             (_, x) if x.is_null() => Vec::new(),
             (Nesting::Single, x) => vec![(None, x)],
-            (Nesting::List | Nesting::Set, x) => x.elements().unwrap_or(&[]).iter().map(|e| (None, e)).collect(),
-            (Nesting::Map, x) => {
-                x.entries().map(|m| m.iter().map(|(k, e)| (Some(k.as_str()), e)).collect()).unwrap_or_default()
-            }
+            (Nesting::List | Nesting::Set, x) => x
+                .elements()
+                .unwrap_or(&[])
+                .iter()
+                .map(|e| (None, e))
+                .collect(),
+            (Nesting::Map, x) => x
+                .entries()
+                .map(|m| m.iter().map(|(k, e)| (Some(k.as_str()), e)).collect())
+                .unwrap_or_default(),
         };
         if items.is_empty() {
             continue;
@@ -313,7 +344,10 @@ fn write_value(out: &mut String, v: &Value, indent: usize) {
 fn write_string(out: &mut String, s: &str, indent: usize) {
     let trimmed = s.trim_start();
     if trimmed.starts_with('{') || trimmed.starts_with('[') {
-        if let Some(v) = serde_json::from_str::<serde_json::Value>(s).ok().and_then(|j| Value::from_json(&j, &Type::Dynamic)) {
+        if let Some(v) = serde_json::from_str::<serde_json::Value>(s)
+            .ok()
+            .and_then(|j| Value::from_json(&j, &Type::Dynamic))
+        {
             out.push_str("jsonencode(");
             if v.length().unwrap_or(0) == 0 {
                 write_value(out, &v, 0);
@@ -399,7 +433,11 @@ mod tests {
     // Expected texts are `terraform show -no-color` output of Terraform 1.0.3 with null 2.1.2.
     #[test]
     fn instances_render_like_terraform_show() {
-        shows(json!({"id": "1", "triggers": null}), vec![], "# null_resource.a:\nresource \"null_resource\" \"a\" {\n    id = \"1\"\n}\n");
+        shows(
+            json!({"id": "1", "triggers": null}),
+            vec![],
+            "# null_resource.a:\nresource \"null_resource\" \"a\" {\n    id = \"1\"\n}\n",
+        );
         shows(
             json!({"id": "1", "triggers": {"plain": "x", "pw": "s"}}),
             vec![json!([{"type": "get_attr", "value": "triggers"}, {"type": "index", "value": {"value": "pw", "type": "string"}}])],
@@ -420,10 +458,18 @@ mod tests {
 
     #[test]
     fn output_values_render_like_terraform_show() {
-        let v = Value::from_json(&json!({"w": {}, "x y": 1, "z": [{"q": null}]}), &Type::Dynamic).unwrap_or(Value::null());
+        let v = Value::from_json(
+            &json!({"w": {}, "x y": 1, "z": [{"q": null}]}),
+            &Type::Dynamic,
+        )
+        .unwrap_or(Value::null());
         assert_eq!(render_output_value(&v), "{\n    w   = {}\n    x y = 1\n    z   = [\n        {\n            q = null\n        },\n    ]\n}");
-        assert_eq!(render_output_value(&Value::string("a\nb")), "<<-EOT\n    a\n    b\nEOT");
-        let m = Value::from_json(&json!({"a": 1}), &Type::map(Type::Number)).unwrap_or(Value::null());
+        assert_eq!(
+            render_output_value(&Value::string("a\nb")),
+            "<<-EOT\n    a\n    b\nEOT"
+        );
+        let m =
+            Value::from_json(&json!({"a": 1}), &Type::map(Type::Number)).unwrap_or(Value::null());
         assert_eq!(render_output_value(&m), "{\n    \"a\" = 1\n}");
     }
 
@@ -431,6 +477,9 @@ mod tests {
     fn strings_quote_like_go() {
         assert_eq!(go_quote("q\"uote"), "\"q\\\"uote\"");
         assert_eq!(go_quote("ünï\t\u{1}"), "\"ünï\\t\\x01\"");
-        assert_eq!(provider_source("module.m.provider[\"registry.terraform.io/hashicorp/null\"].x"), Some("registry.terraform.io/hashicorp/null"));
+        assert_eq!(
+            provider_source("module.m.provider[\"registry.terraform.io/hashicorp/null\"].x"),
+            Some("registry.terraform.io/hashicorp/null")
+        );
     }
 }

@@ -13,8 +13,8 @@ use std::sync::Arc;
 use infra_core::addr::{parse_target, ResourceInstanceAddr, Target};
 use infra_core::{Diagnostic, Diagnostics};
 use infra_state::{
-    ChangeKind, LockInfo, ResourceInstance, ResourceMode, SqliteStore, StateError, StateLock, StateSnapshot, StateStore,
-    VersionRow,
+    ChangeKind, LockInfo, ResourceInstance, ResourceMode, SqliteStore, StateError, StateLock,
+    StateSnapshot, StateStore, VersionRow,
 };
 use serde_json::json;
 
@@ -26,14 +26,29 @@ use crate::render::Sources;
 
 pub fn run(cmd: StateCommand) -> u8 {
     match cmd {
-        StateCommand::List { state, addresses, id } => list(&state, &addresses, id.as_deref()),
+        StateCommand::List {
+            state,
+            addresses,
+            id,
+        } => list(&state, &addresses, id.as_deref()),
         StateCommand::Show { state, address } => show(&state, &address),
-        StateCommand::Rm { state, addresses, dry_run } => state_edit::rm(&state, &addresses, dry_run),
-        StateCommand::Mv { state, source, destination, dry_run } => state_edit::mv(&state, &source, &destination, dry_run),
+        StateCommand::Rm {
+            state,
+            addresses,
+            dry_run,
+        } => state_edit::rm(&state, &addresses, dry_run),
+        StateCommand::Mv {
+            state,
+            source,
+            destination,
+            dry_run,
+        } => state_edit::mv(&state, &source, &destination, dry_run),
         StateCommand::Pull { state } => pull(&state),
         StateCommand::History { state, json } => history(&state, json),
         StateCommand::Rollback { state, serial } => state_edit::rollback(&state, serial),
-        StateCommand::ImportTerraform { state, file, force } => state_edit::import_terraform(&state, &file, force),
+        StateCommand::ImportTerraform { state, file, force } => {
+            state_edit::import_terraform(&state, &file, force)
+        }
     }
 }
 
@@ -78,33 +93,48 @@ pub(crate) fn sentence(msg: &str) -> String {
 
 /// The environment's current state; an empty one (serial 0) when there is no state database,
 /// which is not created.
-pub(crate) fn read_state(env: &str) -> Result<StateSnapshot, Diagnostic> {
-    if !project::state_path(Path::new(".")).exists() {
+pub(crate) fn read_state(env: &str) -> Result<StateSnapshot, Diagnostics> {
+    if !state_db_exists() {
         return Ok(StateSnapshot::default());
     }
     let store = open_store()?;
-    store.load(env).map_err(|e| state_diag("Failed to load state", &e))
+    store
+        .load(env)
+        .map_err(|e| state_diag("Failed to load state", &e).into())
+}
+
+/// Whether the current directory has a state database (reading commands do not create one).
+pub(crate) fn state_db_exists() -> bool {
+    project::state_path(Path::new(".")).exists()
 }
 
 /// Opens (creating if needed) the state database of the current directory.
-pub(crate) fn open_store() -> Result<Arc<SqliteStore>, Diagnostic> {
-    project::open_store(Path::new(".")).map_err(|e| state_diag("Failed to open the state database", &e))
+pub(crate) fn open_store() -> Result<Arc<SqliteStore>, Diagnostics> {
+    project::open_store(Path::new("."))
+        .map_err(|e| state_diag("Failed to open the state database", &e).into())
 }
 
 /// Takes the environment's lock for `operation` unless `-lock=false`, waiting up to
 /// `-lock-timeout`.
-pub(crate) fn take_lock(store: &SqliteStore, a: &StateArgs, operation: &str) -> Result<Option<StateLock>, Diagnostic> {
+pub(crate) fn take_lock(
+    store: &SqliteStore,
+    a: &StateArgs,
+    operation: &str,
+) -> Result<Option<StateLock>, Diagnostics> {
     if !a.lock {
         return Ok(None);
     }
     let timeout = project::parse_duration(&a.lock_timeout)
         .map_err(|e| Diagnostic::error("Invalid -lock-timeout value", sentence(&e)))?;
-    store.lock(&a.env, LockInfo::new(operation), timeout).map(Some).map_err(|e| state_diag("Failed to lock state", &e))
+    store
+        .lock(&a.env, LockInfo::new(operation), timeout)
+        .map(Some)
+        .map_err(|e| state_diag("Failed to lock state", &e).into())
 }
 
 /// Parses an address typed on the command line.
-pub(crate) fn parse_address(s: &str) -> Result<Target, Diagnostic> {
-    parse_target(s).map_err(|e| Diagnostic::error("Invalid address", e))
+pub(crate) fn parse_address(s: &str) -> Result<Target, Diagnostics> {
+    parse_target(s).map_err(|e| Diagnostic::error("Invalid address", e).into())
 }
 
 /// The parsed address of a stored instance.
@@ -116,16 +146,23 @@ pub(crate) fn instance_addr(inst: &ResourceInstance) -> Option<ResourceInstanceA
     }
 }
 
-/// The instances in the order `terraform state list` prints them: by module instance (keys in
-/// key order), data sources before managed resources, type, name, key.
-pub(crate) fn sorted_instances(state: &StateSnapshot) -> Vec<(ResourceInstanceAddr, &ResourceInstance)> {
-    let mut v: Vec<(ResourceInstanceAddr, &ResourceInstance)> =
-        state.resources.values().filter_map(|i| instance_addr(i).map(|a| (a, i))).collect();
+/// The instances in the order `terraform state list` prints them (`AbsResourceInstance.Less`):
+/// shallower module instances first, then module steps by name and key, data sources before
+/// managed resources, type, name, key (none, then numbers, then strings).
+pub(crate) fn sorted_instances(
+    state: &StateSnapshot,
+) -> Vec<(ResourceInstanceAddr, &ResourceInstance)> {
+    let mut v: Vec<(ResourceInstanceAddr, &ResourceInstance)> = state
+        .resources
+        .values()
+        .filter_map(|i| instance_addr(i).map(|a| (a, i)))
+        .collect();
     let mode_rank = |m: ResourceMode| u8::from(m == ResourceMode::Managed);
     v.sort_by(|(a, _), (b, _)| {
-        a.resource
-            .module
-            .cmp(&b.resource.module)
+        let (ma, mb) = (&a.resource.module.0, &b.resource.module.0);
+        ma.len()
+            .cmp(&mb.len())
+            .then_with(|| ma.cmp(mb))
             .then_with(|| mode_rank(a.resource.mode).cmp(&mode_rank(b.resource.mode)))
             .then_with(|| a.resource.ty.cmp(&b.resource.ty))
             .then_with(|| a.resource.name.cmp(&b.resource.name))
@@ -161,7 +198,8 @@ fn list(a: &StateArgs, addresses: &[String], id: Option<&str>) -> u8 {
     let mut diags = Diagnostics::new();
     let mut shown: Vec<String> = Vec::new();
     let mut add = |addr: &ResourceInstanceAddr, inst: &ResourceInstance| {
-        let matches_id = id.is_none_or(|id| inst.attributes.get("id").and_then(|v| v.as_str()) == Some(id));
+        let matches_id =
+            id.is_none_or(|id| inst.attributes.get("id").and_then(|v| v.as_str()) == Some(id));
         let text = addr.to_string();
         if matches_id && !shown.contains(&text) {
             shown.push(text);
@@ -176,7 +214,7 @@ fn list(a: &StateArgs, addresses: &[String], id: Option<&str>) -> u8 {
         let target = match parse_address(s) {
             Ok(t) => t,
             Err(d) => {
-                diags.push(d);
+                diags.extend(d);
                 continue;
             }
         };
@@ -217,12 +255,22 @@ fn show(a: &StateArgs, address: &str) -> u8 {
     let all = sorted_instances(&state);
     let Some((_, inst)) = all.iter().find(|(addr, _)| *addr == target) else {
         let mut detail = "This command requires that the address references one specific instance. To view the available instances, use \"infra state list\". Please modify the address to reference a specific instance.".to_string();
-        let siblings: Vec<String> =
-            all.iter().filter(|(addr, _)| addr.resource == target.resource).map(|(addr, _)| addr.to_string()).collect();
+        let siblings: Vec<String> = all
+            .iter()
+            .filter(|(addr, _)| addr.resource == target.resource)
+            .map(|(addr, _)| addr.to_string())
+            .collect();
         if !siblings.is_empty() {
-            detail.push_str(&format!(" The instances of {} are: {}.", target.resource, siblings.join(", ")));
+            detail.push_str(&format!(
+                " The instances of {} are: {}.",
+                target.resource,
+                siblings.join(", ")
+            ));
         }
-        return fail(Diagnostic::error("No instance found for the given address", detail), false);
+        return fail(
+            Diagnostic::error("No instance found for the given address", detail),
+            false,
+        );
     };
     let schema = Schemas::new(project::registry()).of(inst);
     print!("{}", render_instance(inst, schema.as_ref()));
@@ -242,8 +290,11 @@ fn pull(a: &StateArgs) -> u8 {
 }
 
 fn history(a: &StateArgs, as_json: bool) -> u8 {
-    let rows = if project::state_path(Path::new(".")).exists() {
-        match open_store().and_then(|s| s.history(&a.env).map_err(|e| state_diag("Failed to read the state history", &e))) {
+    let rows = if state_db_exists() {
+        match open_store().and_then(|s| {
+            s.history(&a.env)
+                .map_err(|e| state_diag("Failed to read the state history", &e).into())
+        }) {
             Ok(r) => r,
             Err(d) => return fail(d, false),
         }
@@ -289,11 +340,20 @@ fn changes_summary(v: &VersionRow) -> String {
     if let Some(a) = v.address() {
         return a.to_string();
     }
-    let deleted: Vec<String> =
-        v.changes.iter().filter(|c| c.kind == ChangeKind::Delete).map(|c| c.subject.to_string()).collect();
-    let created: Vec<String> =
-        v.changes.iter().filter(|c| c.kind == ChangeKind::Create).map(|c| c.subject.to_string()).collect();
-    if v.operation == "state mv" && deleted.len() == 1 && created.len() == 1 && v.changes.len() == 2 {
+    let deleted: Vec<String> = v
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Delete)
+        .map(|c| c.subject.to_string())
+        .collect();
+    let created: Vec<String> = v
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Create)
+        .map(|c| c.subject.to_string())
+        .collect();
+    if v.operation == "state mv" && deleted.len() == 1 && created.len() == 1 && v.changes.len() == 2
+    {
         return format!("{} -> {}", deleted[0], created[0]);
     }
     let names: Vec<String> = v.changes.iter().map(|c| c.subject.to_string()).collect();
@@ -309,8 +369,18 @@ fn history_table(rows: &[VersionRow]) -> String {
     let cells: Vec<[String; 5]> = rows
         .iter()
         .map(|v| {
-            let op = if v.note.is_empty() { v.operation.clone() } else { format!("{} ({})", v.operation, v.note) };
-            [v.serial.to_string(), v.time.to_string(), op, v.who.clone(), changes_summary(v)]
+            let op = if v.note.is_empty() {
+                v.operation.clone()
+            } else {
+                format!("{} ({})", v.operation, v.note)
+            };
+            [
+                v.serial.to_string(),
+                v.time.to_string(),
+                op,
+                v.who.clone(),
+                changes_summary(v),
+            ]
         })
         .collect();
     let mut widths = header.map(str::len);
@@ -352,23 +422,50 @@ mod tests {
             who: "me@host".into(),
             lineage: "l".into(),
             note: String::new(),
-            changes: changes.iter().map(|(a, k)| ChangeSummary { subject: Subject::Instance((*a).into()), kind: *k }).collect(),
+            changes: changes
+                .iter()
+                .map(|(a, k)| ChangeSummary {
+                    subject: Subject::Instance((*a).into()),
+                    kind: *k,
+                })
+                .collect(),
         }
     }
 
     #[test]
     fn history_summarises_changes() {
         use ChangeKind::*;
-        assert_eq!(changes_summary(&row(1, "state rm", &[("a.b", Delete)])), "a.b");
-        assert_eq!(changes_summary(&row(2, "state mv", &[("a.b", Delete), ("a.c", Create)])), "a.b -> a.c");
-        assert_eq!(changes_summary(&row(3, "apply", &[("a.b", Create), ("a.c", Create), ("a.d", Create), ("a.e", Create)])), "a.b, a.c and 2 more");
+        assert_eq!(
+            changes_summary(&row(1, "state rm", &[("a.b", Delete)])),
+            "a.b"
+        );
+        assert_eq!(
+            changes_summary(&row(2, "state mv", &[("a.b", Delete), ("a.c", Create)])),
+            "a.b -> a.c"
+        );
+        assert_eq!(
+            changes_summary(&row(
+                3,
+                "apply",
+                &[
+                    ("a.b", Create),
+                    ("a.c", Create),
+                    ("a.d", Create),
+                    ("a.e", Create)
+                ]
+            )),
+            "a.b, a.c and 2 more"
+        );
         let table = history_table(&[row(1, "import-terraform", &[("a.b", Create)])]);
         assert_eq!(table, "SERIAL  TIME                      OPERATION         WHO      ADDRESS\n1       1970-01-01T00:00:00.000Z  import-terraform  me@host  a.b\n");
     }
 
     #[test]
     fn messages_become_sentences() {
-        assert_eq!(sentence("resource instance `x` is not in the state"), "Resource instance `x` is not in the state.");
+        assert_eq!(
+            sentence("resource instance `x` is not in the state"),
+            "Resource instance `x` is not in the state."
+        );
         assert_eq!(sentence("done."), "done.".replacen('d', "D", 1));
     }
 }

@@ -9,14 +9,22 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use infra_core::addr::{ModuleInstance, ResourceAddr, ResourceInstanceAddr, Target};
-use infra_core::Diagnostic;
-use infra_state::{ResourceInstance, StateSnapshot, StateStore};
+use infra_core::{Diagnostic, Diagnostics};
+use infra_state::{ResourceInstance, StateError, StateSnapshot, StateStore};
 
-use super::state::{fail, open_store, parse_address, sentence, sorted_instances, state_diag, take_lock};
+use super::state::{
+    fail, open_store, parse_address, sentence, sorted_instances, state_db_exists, state_diag,
+    take_lock,
+};
 use crate::args::StateArgs;
 
-/// What `infra state list` is, for messages.
-const LIST_HINT: &str = "To view the available instances, use \"infra state list\".";
+/// Terraform's error when `state rm` matches nothing.
+fn no_matching_objects() -> Diagnostic {
+    Diagnostic::error(
+        "Invalid target address",
+        "No matching objects found. To view the available instances, use \"infra state list\". Please modify the address to reference a specific instance.",
+    )
+}
 
 pub(super) fn rm(a: &StateArgs, addresses: &[String], dry_run: bool) -> u8 {
     if addresses.is_empty() {
@@ -31,6 +39,9 @@ pub(super) fn rm(a: &StateArgs, addresses: &[String], dry_run: bool) -> u8 {
             Ok(t) => targets.push(t),
             Err(d) => return fail(d, false),
         }
+    }
+    if !state_db_exists() {
+        return fail(no_matching_objects(), false);
     }
     let store = match open_store() {
         Ok(s) => s,
@@ -55,13 +66,7 @@ pub(super) fn rm(a: &StateArgs, addresses: &[String], dry_run: bool) -> u8 {
         }
     }
     if removed.is_empty() {
-        return fail(
-            Diagnostic::error(
-                "Invalid target address",
-                format!("No matching objects found. {LIST_HINT} Please modify the address to reference a specific instance."),
-            ),
-            false,
-        );
+        return fail(no_matching_objects(), false);
     }
     let prefix = if dry_run { "Would remove" } else { "Removed" };
     for r in &removed {
@@ -77,7 +82,10 @@ pub(super) fn rm(a: &StateArgs, addresses: &[String], dry_run: bool) -> u8 {
     if let Err(e) = store.replace_all(&a.env, next, "state rm") {
         return fail(state_diag("Failed to write state", &e), false);
     }
-    println!("Successfully removed {} resource instance(s).", removed.len());
+    println!(
+        "Successfully removed {} resource instance(s).",
+        removed.len()
+    );
     0
 }
 
@@ -87,19 +95,22 @@ struct Move {
     instances: Vec<(String, ResourceInstance)>,
 }
 
-fn invalid_move(summary: &str, detail: String) -> Diagnostic {
-    Diagnostic::error(summary, detail)
+fn invalid_move(summary: &str, detail: String) -> Diagnostics {
+    Diagnostic::error(summary, detail).into()
 }
 
 /// Plans `state mv SRC DST` against `state`: a module moves with everything in it, a resource
 /// with all its instances (keys kept), an instance to an instance address (or to a resource
 /// address, where it loses its key).
-fn plan_move(state: &StateSnapshot, src: &Target, dst: &Target) -> Result<Move, Diagnostic> {
+fn plan_move(state: &StateSnapshot, src: &Target, dst: &Target) -> Result<Move, Diagnostics> {
     let all = sorted_instances(state);
     let no_source = || {
-        invalid_move("Invalid source address", format!("Cannot move {src}: does not match anything in the current state."))
+        invalid_move(
+            "Invalid source address",
+            format!("Cannot move {src}: does not match anything in the current state."),
+        )
     };
-    let same_type = |from: &ResourceAddr, to: &ResourceAddr| -> Result<(), Diagnostic> {
+    let same_type = |from: &ResourceAddr, to: &ResourceAddr| -> Result<(), Diagnostics> {
         if from.mode != to.mode || from.ty != to.ty {
             return Err(invalid_move(
                 "Invalid state move request",
@@ -170,7 +181,10 @@ fn plan_move(state: &StateSnapshot, src: &Target, dst: &Target) -> Result<Move, 
     let moving: BTreeSet<&str> = instances.iter().map(|(old, _)| old.as_str()).collect();
     for (old, new) in &instances {
         let new_addr = new.address();
-        if new_addr != *old && state.resources.contains_key(&new_addr) && !moving.contains(new_addr.as_str()) {
+        if new_addr != *old
+            && state.resources.contains_key(&new_addr)
+            && !moving.contains(new_addr.as_str())
+        {
             return Err(invalid_move(
                 "Invalid target address",
                 format!("Cannot move to {dst}: there is already a resource instance at that address ({new_addr}) in the current state. Remove it first (`infra state rm {new_addr}`) or choose another address."),
@@ -182,11 +196,18 @@ fn plan_move(state: &StateSnapshot, src: &Target, dst: &Target) -> Result<Move, 
 
 /// The module steps of `module` after `prefix`, when `prefix` (whose steps without a key match
 /// any key) contains it.
-fn strip_module<'a>(module: &'a ModuleInstance, prefix: &ModuleInstance) -> Option<&'a [infra_core::addr::ModuleStep]> {
+fn strip_module<'a>(
+    module: &'a ModuleInstance,
+    prefix: &ModuleInstance,
+) -> Option<&'a [infra_core::addr::ModuleStep]> {
     if prefix.0.len() > module.0.len() {
         return None;
     }
-    let matches = prefix.0.iter().zip(&module.0).all(|(p, m)| p.name == m.name && p.key == m.key);
+    let matches = prefix
+        .0
+        .iter()
+        .zip(&module.0)
+        .all(|(p, m)| p.name == m.name && p.key == m.key);
     matches.then(|| &module.0[prefix.0.len()..])
 }
 
@@ -195,6 +216,13 @@ pub(super) fn mv(a: &StateArgs, source: &str, destination: &str, dry_run: bool) 
         (Ok(s), Ok(d)) => (s, d),
         (Err(d), _) | (_, Err(d)) => return fail(d, false),
     };
+    if !state_db_exists() {
+        // Nothing can match in a directory that never had a state.
+        return match plan_move(&StateSnapshot::default(), &src, &dst) {
+            Err(d) => fail(d, false),
+            Ok(_) => 1,
+        };
+    }
     let store = match open_store() {
         Ok(s) => s,
         Err(d) => return fail(d, false),
@@ -211,7 +239,10 @@ pub(super) fn mv(a: &StateArgs, source: &str, destination: &str, dry_run: bool) 
         Ok(p) => p,
         Err(d) => return fail(d, false),
     };
-    println!("{} \"{src}\" to \"{dst}\"", if dry_run { "Would move" } else { "Move" });
+    println!(
+        "{} \"{src}\" to \"{dst}\"",
+        if dry_run { "Would move" } else { "Move" }
+    );
     if dry_run {
         return 0;
     }
@@ -231,7 +262,12 @@ pub(super) fn mv(a: &StateArgs, source: &str, destination: &str, dry_run: bool) 
 
 /// One line of what a rollback changes: `+` restored, `-` removed, `~` changed.
 fn diff_lines(current: &StateSnapshot, target: &StateSnapshot) -> Vec<String> {
-    fn diff<T: PartialEq>(before: &BTreeMap<String, T>, after: &BTreeMap<String, T>, prefix: &str, out: &mut Vec<String>) {
+    fn diff<T: PartialEq>(
+        before: &BTreeMap<String, T>,
+        after: &BTreeMap<String, T>,
+        prefix: &str,
+        out: &mut Vec<String>,
+    ) {
         let names: BTreeSet<&String> = before.keys().chain(after.keys()).collect();
         for n in names {
             let sign = match (before.get(n), after.get(n)) {
@@ -250,6 +286,14 @@ fn diff_lines(current: &StateSnapshot, target: &StateSnapshot) -> Vec<String> {
 }
 
 pub(super) fn rollback(a: &StateArgs, serial: u64) -> u8 {
+    if !state_db_exists() && serial > 0 {
+        let e = StateError::NoSuchVersion {
+            env: a.env.clone(),
+            serial,
+            latest: 0,
+        };
+        return fail(state_diag("Invalid state version", &e), false);
+    }
     let store = match open_store() {
         Ok(s) => s,
         Err(d) => return fail(d, false),
@@ -258,13 +302,19 @@ pub(super) fn rollback(a: &StateArgs, serial: u64) -> u8 {
         Ok(l) => l,
         Err(d) => return fail(d, false),
     };
-    let (current, target) = match store.load(&a.env).and_then(|c| Ok((c, store.snapshot_at(&a.env, serial)?))) {
+    let (current, target) = match store
+        .load(&a.env)
+        .and_then(|c| Ok((c, store.snapshot_at(&a.env, serial)?)))
+    {
         Ok(pair) => pair,
         Err(e) => return fail(state_diag("Invalid state version", &e), false),
     };
     let lines = diff_lines(&current, &target);
     if lines.is_empty() && current.lineage == target.lineage {
-        println!("The state of environment \"{}\" already matches version {serial}; nothing changed.", a.env);
+        println!(
+            "The state of environment \"{}\" already matches version {serial}; nothing changed.",
+            a.env
+        );
         return 0;
     }
     let new_serial = match store.rollback(&a.env, serial) {
@@ -284,12 +334,29 @@ pub(super) fn rollback(a: &StateArgs, serial: u64) -> u8 {
 pub(super) fn import_terraform(a: &StateArgs, file: &str, force: bool) -> u8 {
     let bytes = match std::fs::read(file) {
         Ok(b) => b,
-        Err(e) => return fail(Diagnostic::error("Failed to read state file", format!("Cannot read `{file}`: {e}.")), false),
+        Err(e) => {
+            return fail(
+                Diagnostic::error(
+                    "Failed to read state file",
+                    format!("Cannot read `{file}`: {e}."),
+                ),
+                false,
+            )
+        }
     };
     let snapshot = match infra_state::from_json(&bytes) {
         Ok(s) => s,
         Err(e) => {
-            return fail(Diagnostic::error("Invalid state file", format!("`{file}` is not a usable Terraform state: {}", sentence(&e.to_string()))), false)
+            return fail(
+                Diagnostic::error(
+                    "Invalid state file",
+                    format!(
+                        "`{file}` is not a usable Terraform state: {}",
+                        sentence(&e.to_string())
+                    ),
+                ),
+                false,
+            )
         }
     };
     let store = match open_store() {
@@ -320,7 +387,11 @@ pub(super) fn import_terraform(a: &StateArgs, file: &str, force: bool) -> u8 {
             false,
         );
     }
-    let (count, outputs, lineage) = (snapshot.resources.len(), snapshot.outputs.len(), snapshot.lineage.clone());
+    let (count, outputs, lineage) = (
+        snapshot.resources.len(),
+        snapshot.outputs.len(),
+        snapshot.lineage.clone(),
+    );
     let serial = match store.replace_all(&a.env, snapshot, "import-terraform") {
         Ok(s) => s,
         Err(e) => return fail(state_diag("Failed to write state", &e), false),
@@ -355,48 +426,116 @@ mod tests {
 
     #[track_caller]
     fn moves(s: &[&str], src: &str, dst: &str, want: &[(&str, &str)]) {
-        let (Ok(src), Ok(dst)) = (parse_target(src), parse_target(dst)) else { panic!("bad test addresses") };
-        let m = plan_move(&state(s), &src, &dst).unwrap_or_else(|d| panic!("{}: {}", d.summary, d.detail));
-        let got: Vec<(String, String)> = m.instances.iter().map(|(o, n)| (o.clone(), n.address())).collect();
-        let want: Vec<(String, String)> = want.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let (Ok(src), Ok(dst)) = (parse_target(src), parse_target(dst)) else {
+            panic!("bad test addresses")
+        };
+        let m = plan_move(&state(s), &src, &dst)
+            .unwrap_or_else(|d| panic!("{:?}", d.iter().map(|d| &d.summary).collect::<Vec<_>>()));
+        let got: Vec<(String, String)> = m
+            .instances
+            .iter()
+            .map(|(o, n)| (o.clone(), n.address()))
+            .collect();
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
         assert_eq!(got, want);
     }
 
     #[track_caller]
     fn refuses(s: &[&str], src: &str, dst: &str, summary: &str) {
-        let (Ok(src), Ok(dst)) = (parse_target(src), parse_target(dst)) else { panic!("bad test addresses") };
+        let (Ok(src), Ok(dst)) = (parse_target(src), parse_target(dst)) else {
+            panic!("bad test addresses")
+        };
         match plan_move(&state(s), &src, &dst) {
             Ok(_) => panic!("expected {summary}"),
-            Err(d) => assert_eq!(d.summary, summary),
+            Err(d) => assert_eq!(
+                d.iter().map(|d| d.summary.as_str()).collect::<Vec<_>>(),
+                [summary]
+            ),
         }
     }
 
     #[test]
     fn moves_follow_terraform() {
-        moves(&["null_resource.a"], "null_resource.a", "null_resource.b", &[("null_resource.a", "null_resource.b")]);
+        moves(
+            &["null_resource.a"],
+            "null_resource.a",
+            "null_resource.b",
+            &[("null_resource.a", "null_resource.b")],
+        );
         moves(
             &["null_resource.c[0]", "null_resource.c[1]"],
             "null_resource.c",
             "null_resource.d",
-            &[("null_resource.c[0]", "null_resource.d[0]"), ("null_resource.c[1]", "null_resource.d[1]")],
+            &[
+                ("null_resource.c[0]", "null_resource.d[0]"),
+                ("null_resource.c[1]", "null_resource.d[1]"),
+            ],
         );
-        moves(&["null_resource.c[0]", "null_resource.c[1]"], "null_resource.c[1]", "null_resource.e", &[("null_resource.c[1]", "null_resource.e")]);
-        moves(&["null_resource.a"], "null_resource.a", "null_resource.a[\"k\"]", &[("null_resource.a", "null_resource.a[\"k\"]")]);
         moves(
-            &["module.m.null_resource.a", "module.m.module.n.null_resource.b", "null_resource.z"],
+            &["null_resource.c[0]", "null_resource.c[1]"],
+            "null_resource.c[1]",
+            "null_resource.e",
+            &[("null_resource.c[1]", "null_resource.e")],
+        );
+        moves(
+            &["null_resource.a"],
+            "null_resource.a",
+            "null_resource.a[\"k\"]",
+            &[("null_resource.a", "null_resource.a[\"k\"]")],
+        );
+        moves(
+            &[
+                "module.m.null_resource.a",
+                "module.m.module.n.null_resource.b",
+                "null_resource.z",
+            ],
             "module.m",
             "module.x[1]",
-            &[("module.m.null_resource.a", "module.x[1].null_resource.a"), ("module.m.module.n.null_resource.b", "module.x[1].module.n.null_resource.b")],
+            &[
+                ("module.m.null_resource.a", "module.x[1].null_resource.a"),
+                (
+                    "module.m.module.n.null_resource.b",
+                    "module.x[1].module.n.null_resource.b",
+                ),
+            ],
         );
     }
 
     #[test]
     fn bad_moves_are_refused() {
-        refuses(&["null_resource.a", "null_resource.b"], "null_resource.a", "null_resource.b", "Invalid target address");
-        refuses(&["null_resource.a"], "null_resource.q", "null_resource.b", "Invalid source address");
-        refuses(&["null_resource.a"], "null_resource.a", "random_pet.a", "Invalid state move request");
-        refuses(&["null_resource.a"], "null_resource.a", "module.m", "Invalid state move request");
-        refuses(&["null_resource.c[0]", "null_resource.c[1]"], "null_resource.c", "null_resource.d[0]", "Invalid state move request");
+        refuses(
+            &["null_resource.a", "null_resource.b"],
+            "null_resource.a",
+            "null_resource.b",
+            "Invalid target address",
+        );
+        refuses(
+            &["null_resource.a"],
+            "null_resource.q",
+            "null_resource.b",
+            "Invalid source address",
+        );
+        refuses(
+            &["null_resource.a"],
+            "null_resource.a",
+            "random_pet.a",
+            "Invalid state move request",
+        );
+        refuses(
+            &["null_resource.a"],
+            "null_resource.a",
+            "module.m",
+            "Invalid state move request",
+        );
+        refuses(
+            &["null_resource.c[0]", "null_resource.c[1]"],
+            "null_resource.c",
+            "null_resource.d[0]",
+            "Invalid state move request",
+        );
     }
 
     #[test]

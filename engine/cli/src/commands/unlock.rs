@@ -4,15 +4,13 @@
 //! lost its lock.
 
 use std::io::{BufRead, Write};
-use std::path::Path;
 use std::time::Duration;
 
 use infra_core::Diagnostic;
 use infra_state::{LockInfo, StateError, StateStore};
 
-use super::state::{fail, open_store, sentence};
+use super::state::{fail, open_store, sentence, state_db_exists};
 use crate::args::ForceUnlockArgs;
-use crate::project;
 
 pub fn run(a: ForceUnlockArgs) -> u8 {
     if !a.force {
@@ -30,7 +28,7 @@ pub fn run(a: ForceUnlockArgs) -> u8 {
         }
     }
     // No state database means nothing was ever locked here; do not create one to find out.
-    let result = if project::state_path(Path::new(".")).exists() {
+    let result = if state_db_exists() {
         let store = match open_store() {
             Ok(s) => s,
             Err(d) => return fail(d, false),
@@ -49,7 +47,10 @@ pub fn run(a: ForceUnlockArgs) -> u8 {
         Err(StateError::NotLocked { env: a.env.clone() })
     };
     if let Err(e) = result {
-        return fail(Diagnostic::error("Failed to unlock state", sentence(&e.to_string())), false);
+        return fail(
+            Diagnostic::error("Failed to unlock state", sentence(&e.to_string())),
+            false,
+        );
     }
     println!("infra state has been successfully unlocked!\n\nThe state has been unlocked, and infra commands should now be able to\nobtain a new lock on the state.");
     0

@@ -339,12 +339,29 @@ pub(crate) fn is_static_traversal(e: &Expression) -> bool {
             matches!(t.expr, Expression::Variable(_))
                 && t.operators.iter().all(|op| match op.value() {
                     Op::GetAttr(_) | Op::LegacyIndex(_) => true,
-                    Op::Index(i) => matches!(i, Expression::Number(_) | Expression::String(_)),
+                    // `count.index` and `each.key` name this instance's counterpart
+                    // (`replace_triggered_by = [null_resource.a[count.index]]`).
+                    Op::Index(i) => matches!(i, Expression::Number(_) | Expression::String(_)) || is_instance_key(i),
                     _ => false,
                 })
         }
         _ => false,
     }
+}
+
+/// `count.index` or `each.key`.
+fn is_instance_key(e: &Expression) -> bool {
+    use hcl_edit::expr::TraversalOperator as Op;
+    let Expression::Traversal(t) = e else { return false };
+    let Expression::Variable(root) = &t.expr else { return false };
+    let attr = match t.operators.as_slice() {
+        [op] => match op.value() {
+            Op::GetAttr(a) => a.as_str().to_string(),
+            _ => return false,
+        },
+        _ => return false,
+    };
+    matches!((root.as_str(), attr.as_str()), ("count", "index") | ("each", "key"))
 }
 
 /// The names of a traversal made only of attribute steps (`aws.west` → `["aws", "west"]`).

@@ -45,7 +45,11 @@ pub fn render_plan(plan: &Plan, opts: &HumanOptions) -> String {
         .filter(|rc| !(rc.action == Action::Delete && rc.addr.resource.mode == Mode::Data))
         .collect();
     changes.sort_by(|a, b| terraform_order(&a.addr, &b.addr));
-    let outputs: Vec<(&String, &OutputChange)> = plan.outputs.iter().filter(|(_, o)| o.action != Action::NoOp).collect();
+    let outputs: Vec<(&String, &OutputChange)> = plan
+        .outputs
+        .iter()
+        .filter(|(_, o)| o.action != Action::NoOp)
+        .collect();
 
     if changes.is_empty() && outputs.is_empty() {
         render_no_changes(plan, have_drift, opts, &mut out);
@@ -59,7 +63,11 @@ pub fn render_plan(plan: &Plan, opts: &HumanOptions) -> String {
         out.push('\n');
     }
 
-    let counted: Vec<Action> = changes.iter().map(|rc| rc.action).filter(|a| *a != Action::NoOp).collect();
+    let counted: Vec<Action> = changes
+        .iter()
+        .map(|rc| rc.action)
+        .filter(|a| *a != Action::NoOp)
+        .collect();
     if !counted.is_empty() {
         out.push('\n');
         out.push_str(&wrap(
@@ -70,8 +78,14 @@ pub fn render_plan(plan: &Plan, opts: &HumanOptions) -> String {
             (Action::Create, "create"),
             (Action::Update, "update in-place"),
             (Action::Delete, "destroy"),
-            (Action::DeleteThenCreate, "destroy and then create replacement"),
-            (Action::CreateThenDelete, "create replacement and then destroy"),
+            (
+                Action::DeleteThenCreate,
+                "destroy and then create replacement",
+            ),
+            (
+                Action::CreateThenDelete,
+                "create replacement and then destroy",
+            ),
             (Action::Read, "read (data resources)"),
         ];
         for (action, text) in legend {
@@ -104,7 +118,9 @@ pub fn render_plan(plan: &Plan, opts: &HumanOptions) -> String {
             }
         }
         out.push_str(&c("[reset][bold]Plan:[reset] "));
-        out.push_str(&format!("{add} to add, {change} to change, {destroy} to destroy.\n"));
+        out.push_str(&format!(
+            "{add} to add, {change} to change, {destroy} to destroy.\n"
+        ));
     }
 
     if !outputs.is_empty() {
@@ -128,7 +144,10 @@ fn render_drift(plan: &Plan, opts: &HumanOptions, out: &mut String) -> bool {
     }
     let mut drift: Vec<&ResourceChange> = plan.drift.iter().collect();
     drift.sort_by(|a, b| terraform_order(&a.addr, &b.addr));
-    out.push_str(&colorize("[reset]\n[bold][cyan]Note:[reset][bold] Objects have changed outside of infra[reset]\n\n", opts.color));
+    out.push_str(&colorize(
+        "[reset]\n[bold][cyan]Note:[reset][bold] Objects have changed outside of infra[reset]\n\n",
+        opts.color,
+    ));
     out.push_str(&wrap(
         "infra detected the following changes made outside of infra since the last \"infra apply\":\n\n",
     ));
@@ -157,7 +176,9 @@ fn render_no_changes(plan: &Plan, have_drift: bool, opts: &HumanOptions, out: &m
             out.push_str(&wrap("infra has checked that the real remote objects still match the result of your most recent changes, and found no differences."));
         }
         PlanMode::Destroy => {
-            out.push_str(&c("\n[reset][bold][green]No changes.[reset][bold] No objects need to be destroyed.[reset]\n\n"));
+            out.push_str(&c(
+                "\n[reset][bold][green]No changes.[reset][bold] No objects need to be destroyed.[reset]\n\n",
+            ));
             out.push_str(&wrap("Either you have not created any objects yet or the existing objects were already deleted outside of infra."));
         }
         PlanMode::Normal => {
@@ -227,6 +248,9 @@ fn resource_change(rc: &ResourceChange, opts: &HumanOptions, language: Language)
                 (Some(Reason::NoResourceConfig), _) => {
                     out.push_str(&format!("\n  # (because {} is not in configuration)", rc.addr.resource.local()));
                 }
+                (Some(Reason::NoModuleInstance(m)), _) => {
+                    out.push_str(&format!("\n  # (because {m} is not in configuration)"));
+                }
                 (Some(Reason::NoInstanceKey), Some(InstanceKey::Int(_))) => {
                     out.push_str(&format!("\n  # (because index {} is out of range for count)", key_text(rc)));
                 }
@@ -261,7 +285,10 @@ fn resource_change(rc: &ResourceChange, opts: &HumanOptions, language: Language)
         out.push_str(&c(action_symbol(rc.action)));
         out.push(' ');
     }
-    let (ty, name) = (go_quote(&rc.addr.resource.ty), go_quote(&rc.addr.resource.name));
+    let (ty, name) = (
+        go_quote(&rc.addr.resource.ty),
+        go_quote(&rc.addr.resource.name),
+    );
     match rc.addr.resource.mode {
         // Terraform 1.0 leaves two spaces before a data block's brace.
         Mode::Data => out.push_str(&format!("data {ty} {name}  {{")),
@@ -284,15 +311,33 @@ fn resource_change(rc: &ResourceChange, opts: &HumanOptions, language: Language)
 }
 
 fn key_text(rc: &ResourceChange) -> String {
-    rc.addr.key.as_ref().map(|k| k.to_string()).unwrap_or_default()
+    rc.addr
+        .key
+        .as_ref()
+        .map(|k| k.to_string())
+        .unwrap_or_default()
 }
 
 /// The body of "Changes to Outputs:": the outputs as the attributes of one object.
 fn output_changes(outputs: &[(&String, &OutputChange)], opts: &HumanOptions) -> String {
     let null = || Value::Null(Type::Dynamic);
-    let old = Value::Object(outputs.iter().map(|(n, o)| ((*n).clone(), o.before.clone().unwrap_or_else(null))).collect());
-    let new = Value::Object(outputs.iter().map(|(n, o)| ((*n).clone(), o.after.clone().unwrap_or_else(null))).collect());
-    let sensitive: BTreeSet<String> = outputs.iter().filter(|(_, o)| o.sensitive).map(|(n, _)| (*n).clone()).collect();
+    let old = Value::Object(
+        outputs
+            .iter()
+            .map(|(n, o)| ((*n).clone(), o.before.clone().unwrap_or_else(null)))
+            .collect(),
+    );
+    let new = Value::Object(
+        outputs
+            .iter()
+            .map(|(n, o)| ((*n).clone(), o.after.clone().unwrap_or_else(null)))
+            .collect(),
+    );
+    let sensitive: BTreeSet<String> = outputs
+        .iter()
+        .filter(|(_, o)| o.sensitive)
+        .map(|(n, _)| (*n).clone())
+        .collect();
     let mut p = Printer::new(opts.color, Action::Update, &[]);
     p.write_block_body(&old, &new, 2, &sensitive);
     p.buf

@@ -42,15 +42,25 @@ pub fn plan_json(plan: &Plan) -> J {
     if !plan.drift.is_empty() {
         let mut drift: Vec<&ResourceChange> = plan.drift.iter().collect();
         drift.sort_by_key(|rc| rc.addr.to_string());
-        doc.insert("resource_drift".into(), J::Array(drift.into_iter().map(resource_change).collect()));
+        doc.insert(
+            "resource_drift".into(),
+            J::Array(drift.into_iter().map(resource_change).collect()),
+        );
     }
     if !plan.changes.is_empty() {
         let mut changes: Vec<&ResourceChange> = plan.changes.iter().collect();
         changes.sort_by_key(|rc| rc.addr.to_string());
-        doc.insert("resource_changes".into(), J::Array(changes.into_iter().map(resource_change).collect()));
+        doc.insert(
+            "resource_changes".into(),
+            J::Array(changes.into_iter().map(resource_change).collect()),
+        );
     }
     if !plan.outputs.is_empty() {
-        let outputs: Map<String, J> = plan.outputs.iter().map(|(k, o)| (k.clone(), output_change(o))).collect();
+        let outputs: Map<String, J> = plan
+            .outputs
+            .iter()
+            .map(|(k, o)| (k.clone(), output_change(o)))
+            .collect();
         doc.insert("output_changes".into(), J::Object(outputs));
     }
     doc.insert("prior_state".into(), state_json(&plan.prior_state));
@@ -76,7 +86,11 @@ pub fn state_json(state: &StateSnapshot) -> J {
             .collect();
         values.insert("outputs".into(), J::Object(outputs));
     }
-    let resources = state.resources.values().map(|r| (module_of(&r.module), state_resource(r))).collect();
+    let resources = state
+        .resources
+        .values()
+        .map(|r| (module_of(&r.module), state_resource(r)))
+        .collect();
     values.insert("root_module".into(), module_tree(resources));
     json!({ "format_version": FORMAT_VERSION, "terraform_version": VERSION, "values": values })
 }
@@ -90,7 +104,11 @@ fn planned_values(plan: &Plan) -> J {
         .map(|(k, o)| {
             let mut m = Map::new();
             m.insert("sensitive".into(), json!(o.sensitive));
-            if let Some(v) = o.after.as_ref().filter(|v| v.is_wholly_known() && !o.sensitive) {
+            if let Some(v) = o
+                .after
+                .as_ref()
+                .filter(|v| v.is_wholly_known() && !o.sensitive)
+            {
                 m.insert("value".into(), redacted(v));
             }
             (k.clone(), J::Object(m))
@@ -107,7 +125,10 @@ fn planned_values(plan: &Plan) -> J {
             let after = rc.after.as_ref()?;
             let mut m = identity(&rc.addr, &rc.provider, false);
             m.insert("schema_version".into(), json!(rc.schema_version));
-            m.insert("values".into(), omit_unknowns(after).unwrap_or_else(|| json!({})));
+            m.insert(
+                "values".into(),
+                omit_unknowns(after).unwrap_or_else(|| json!({})),
+            );
             m.insert("sensitive_values".into(), sensitive_as_bool(after));
             Some((rc.addr.resource.module.clone(), J::Object(m)))
         })
@@ -122,7 +143,10 @@ fn identity(addr: &ResourceInstanceAddr, provider: &str, with_module: bool) -> M
     let mut m = Map::new();
     m.insert("address".into(), json!(addr.to_string()));
     if with_module && !addr.resource.module.is_root() {
-        m.insert("module_address".into(), json!(addr.resource.module.to_string()));
+        m.insert(
+            "module_address".into(),
+            json!(addr.resource.module.to_string()),
+        );
     }
     m.insert("mode".into(), json!(mode_name(addr.resource.mode)));
     m.insert("type".into(), json!(addr.resource.ty));
@@ -164,7 +188,10 @@ fn resource_change(rc: &ResourceChange) -> J {
     }
     let mut change = Map::new();
     change.insert("actions".into(), json!(rc.action.json_actions()));
-    change.insert("before".into(), rc.before.as_ref().map(redacted).unwrap_or(J::Null));
+    change.insert(
+        "before".into(),
+        rc.before.as_ref().map(redacted).unwrap_or(J::Null),
+    );
     match &rc.after {
         None => {
             change.insert("after".into(), J::Null);
@@ -181,8 +208,20 @@ fn resource_change(rc: &ResourceChange) -> J {
             change.insert("after_unknown".into(), unknown_as_bool(v));
         }
     }
-    change.insert("before_sensitive".into(), rc.before.as_ref().map(sensitive_as_bool).unwrap_or(J::Bool(false)));
-    change.insert("after_sensitive".into(), rc.after.as_ref().map(sensitive_as_bool).unwrap_or(J::Bool(false)));
+    change.insert(
+        "before_sensitive".into(),
+        rc.before
+            .as_ref()
+            .map(sensitive_as_bool)
+            .unwrap_or(J::Bool(false)),
+    );
+    change.insert(
+        "after_sensitive".into(),
+        rc.after
+            .as_ref()
+            .map(sensitive_as_bool)
+            .unwrap_or(J::Bool(false)),
+    );
     m.insert("change".into(), J::Object(change));
     if let Some(reason) = action_reason(rc) {
         m.insert("action_reason".into(), json!(reason));
@@ -197,12 +236,15 @@ fn action_reason(rc: &ResourceChange) -> Option<&'static str> {
         (Some(Reason::ReplaceByRequest), _) => "replace_by_request",
         (Some(Reason::ReplaceByTriggers), _) => "replace_by_triggers",
         (Some(Reason::NoResourceConfig), Action::Delete) => "delete_because_no_resource_config",
+        (Some(Reason::NoModuleInstance(_)), Action::Delete) => "delete_because_no_module",
         (Some(Reason::NoInstanceKey), Action::Delete) => match rc.addr.key {
             Some(InstanceKey::Int(_)) => "delete_because_count_index",
             Some(InstanceKey::Str(_)) => "delete_because_each_key",
             None => "delete_because_wrong_repetition",
         },
-        (_, Action::DeleteThenCreate | Action::CreateThenDelete) if !rc.requires_replace.is_empty() => {
+        (_, Action::DeleteThenCreate | Action::CreateThenDelete)
+            if !rc.requires_replace.is_empty() =>
+        {
             "replace_because_cannot_update"
         }
         _ => return None,
@@ -213,7 +255,10 @@ fn output_change(o: &OutputChange) -> J {
     let mut m = Map::new();
     m.insert("actions".into(), json!(o.action.json_actions()));
     let hide = |v: &Value| if o.sensitive { J::Null } else { redacted(v) };
-    m.insert("before".into(), o.before.as_ref().map(hide).unwrap_or(J::Null));
+    m.insert(
+        "before".into(),
+        o.before.as_ref().map(hide).unwrap_or(J::Null),
+    );
     match &o.after {
         None => {
             m.insert("after".into(), J::Null);
@@ -242,8 +287,12 @@ fn output_change(o: &OutputChange) -> J {
 pub(crate) fn redacted(v: &Value) -> J {
     match v {
         Value::Sensitive(_) | Value::Unknown(_) | Value::Null(_) => J::Null,
-        Value::List(_, e) | Value::Set(_, e) | Value::Tuple(e) => J::Array(e.iter().map(redacted).collect()),
-        Value::Map(_, m) | Value::Object(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), redacted(v))).collect()),
+        Value::List(_, e) | Value::Set(_, e) | Value::Tuple(e) => {
+            J::Array(e.iter().map(redacted).collect())
+        }
+        Value::Map(_, m) | Value::Object(m) => {
+            J::Object(m.iter().map(|(k, v)| (k.clone(), redacted(v))).collect())
+        }
         v => v.to_json(),
     }
 }
@@ -256,12 +305,16 @@ fn omit_unknowns(v: &Value) -> Option<J> {
     }
     Some(match v {
         Value::Sensitive(_) => J::Null,
-        Value::List(_, e) | Value::Set(_, e) | Value::Tuple(e) => {
-            J::Array(e.iter().map(|x| omit_unknowns(x).unwrap_or(J::Null)).collect())
-        }
-        Value::Map(_, m) | Value::Object(m) => {
-            J::Object(m.iter().filter_map(|(k, x)| Some((k.clone(), omit_unknowns(x)?))).collect())
-        }
+        Value::List(_, e) | Value::Set(_, e) | Value::Tuple(e) => J::Array(
+            e.iter()
+                .map(|x| omit_unknowns(x).unwrap_or(J::Null))
+                .collect(),
+        ),
+        Value::Map(_, m) | Value::Object(m) => J::Object(
+            m.iter()
+                .filter_map(|(k, x)| Some((k.clone(), omit_unknowns(x)?)))
+                .collect(),
+        ),
         v => redacted(v),
     })
 }
@@ -272,9 +325,14 @@ fn unknown_as_bool(v: &Value) -> J {
     match v.peel() {
         Value::Null(_) => J::Bool(false),
         Value::Unknown(_) => J::Bool(true),
-        Value::List(_, e) | Value::Set(_, e) | Value::Tuple(e) => J::Array(e.iter().map(unknown_as_bool).collect()),
+        Value::List(_, e) | Value::Set(_, e) | Value::Tuple(e) => {
+            J::Array(e.iter().map(unknown_as_bool).collect())
+        }
         Value::Map(_, m) | Value::Object(m) => J::Object(
-            m.iter().map(|(k, x)| (k.clone(), unknown_as_bool(x))).filter(|(_, b)| *b != J::Bool(false)).collect(),
+            m.iter()
+                .map(|(k, x)| (k.clone(), unknown_as_bool(x)))
+                .filter(|(_, b)| *b != J::Bool(false))
+                .collect(),
         ),
         _ => J::Bool(false),
     }
@@ -287,9 +345,14 @@ fn sensitive_as_bool(v: &Value) -> J {
         Value::Sensitive(_) => J::Bool(true),
         Value::Unknown(Type::List(_) | Type::Set(_) | Type::Tuple(_)) => json!([]),
         Value::Unknown(Type::Map(_) | Type::Object(..)) => json!({}),
-        Value::List(_, e) | Value::Set(_, e) | Value::Tuple(e) => J::Array(e.iter().map(sensitive_as_bool).collect()),
+        Value::List(_, e) | Value::Set(_, e) | Value::Tuple(e) => {
+            J::Array(e.iter().map(sensitive_as_bool).collect())
+        }
         Value::Map(_, m) | Value::Object(m) => J::Object(
-            m.iter().map(|(k, x)| (k.clone(), sensitive_as_bool(x))).filter(|(_, b)| *b != J::Bool(false)).collect(),
+            m.iter()
+                .map(|(k, x)| (k.clone(), sensitive_as_bool(x)))
+                .filter(|(_, b)| *b != J::Bool(false))
+                .collect(),
         ),
         _ => J::Bool(false),
     }
@@ -337,7 +400,10 @@ fn false_shape(j: &J) -> J {
     match j {
         J::Array(a) => J::Array(a.iter().map(false_shape).collect()),
         J::Object(o) => J::Object(
-            o.iter().map(|(k, v)| (k.clone(), false_shape(v))).filter(|(_, v)| *v != J::Bool(false)).collect(),
+            o.iter()
+                .map(|(k, v)| (k.clone(), false_shape(v)))
+                .filter(|(_, v)| *v != J::Bool(false))
+                .collect(),
         ),
         _ => J::Bool(false),
     }
@@ -369,7 +435,9 @@ fn mark_path(values: &mut J, sensitive: &mut J, steps: &[J]) {
             }
         }
         (J::Array(va), J::Number(n)) => {
-            let Some(i) = n.as_u64().and_then(|i| usize::try_from(i).ok()) else { return };
+            let Some(i) = n.as_u64().and_then(|i| usize::try_from(i).ok()) else {
+                return;
+            };
             let Some(v) = va.get_mut(i) else { return };
             if let J::Array(sa) = sensitive {
                 if let Some(s) = sa.get_mut(i) {
@@ -388,7 +456,9 @@ fn module_tree(resources: Vec<(ModuleInstance, J)>) -> J {
     for (module, r) in resources {
         let mut m = Some(module.clone());
         while let Some(cur) = m {
-            by_module.entry(cur.to_string()).or_insert_with(|| (cur.clone(), Vec::new()));
+            by_module
+                .entry(cur.to_string())
+                .or_insert_with(|| (cur.clone(), Vec::new()));
             m = cur.parent();
         }
         if let Some((_, list)) = by_module.get_mut(&module.to_string()) {
@@ -398,8 +468,14 @@ fn module_tree(resources: Vec<(ModuleInstance, J)>) -> J {
     build_module(&ModuleInstance::root(), &mut by_module)
 }
 
-fn build_module(module: &ModuleInstance, all: &mut BTreeMap<String, (ModuleInstance, Vec<J>)>) -> J {
-    let mut resources = all.get_mut(&module.to_string()).map(|(_, r)| std::mem::take(r)).unwrap_or_default();
+fn build_module(
+    module: &ModuleInstance,
+    all: &mut BTreeMap<String, (ModuleInstance, Vec<J>)>,
+) -> J {
+    let mut resources = all
+        .get_mut(&module.to_string())
+        .map(|(_, r)| std::mem::take(r))
+        .unwrap_or_default();
     resources.sort_by(|a, b| address(a).cmp(address(b)));
     let mut children: Vec<ModuleInstance> = all
         .values()

@@ -23,7 +23,11 @@ pub fn plan_markdown(plan: &Plan) -> String {
         .filter(|rc| rc.action != Action::NoOp || matches!(rc.reason, Some(Reason::MovedFrom(_))))
         .collect();
     changes.sort_by(|a, b| terraform_order(&a.addr, &b.addr));
-    let outputs: Vec<_> = plan.outputs.iter().filter(|(_, o)| o.action != Action::NoOp).collect();
+    let outputs: Vec<_> = plan
+        .outputs
+        .iter()
+        .filter(|(_, o)| o.action != Action::NoOp)
+        .collect();
 
     if changes.is_empty() && outputs.is_empty() {
         out.push_str("### No changes.\n\n");
@@ -34,13 +38,18 @@ pub fn plan_markdown(plan: &Plan) -> String {
         });
     } else {
         let (add, change, destroy) = plan.counts();
-        let _ = writeln!(out, "### Plan: {add} to add, {change} to change, {destroy} to destroy\n");
+        let _ = writeln!(
+            out,
+            "### Plan: {add} to add, {change} to change, {destroy} to destroy\n"
+        );
     }
     if !plan.environment.is_empty() {
         let _ = writeln!(out, "Environment: {}\n", code(&plan.environment));
     }
     if plan.targeted {
-        out.push_str("> **Warning:** resource targeting is in effect, so this plan may be incomplete.\n\n");
+        out.push_str(
+            "> **Warning:** resource targeting is in effect, so this plan may be incomplete.\n\n",
+        );
     }
     if !plan.drift.is_empty() {
         let n = plan.drift.len();
@@ -50,7 +59,13 @@ pub fn plan_markdown(plan: &Plan) -> String {
     if !changes.is_empty() {
         out.push_str("| Action | Address | Reason |\n| --- | --- | --- |\n");
         for rc in &changes {
-            let _ = writeln!(out, "| {} | {} | {} |", action_cell(rc.action), code(&rc.addr.to_string()), reason_cell(rc));
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} |",
+                action_cell(rc.action),
+                code(&rc.addr.to_string()),
+                reason_cell(rc)
+            );
         }
         out.push('\n');
     }
@@ -94,13 +109,22 @@ fn reason_cell(rc: &ResourceChange) -> String {
         (Some(Reason::ReplaceByTriggers), _) => "replace_triggered_by".into(),
         (Some(Reason::Tainted), _) => "tainted".into(),
         (Some(Reason::NoResourceConfig), _) => "not in configuration".into(),
-        (Some(Reason::NoInstanceKey), Some(k @ InstanceKey::Int(_))) => format!("index {} out of range for count", code(&k.to_string())),
-        (Some(Reason::NoInstanceKey), Some(k @ InstanceKey::Str(_))) => format!("key {} not in for_each map", code(&k.to_string())),
+        (Some(Reason::NoModuleInstance(m)), _) => format!("{m} not in configuration"),
+        (Some(Reason::NoInstanceKey), Some(k @ InstanceKey::Int(_))) => {
+            format!("index {} out of range for count", code(&k.to_string()))
+        }
+        (Some(Reason::NoInstanceKey), Some(k @ InstanceKey::Str(_))) => {
+            format!("key {} not in for_each map", code(&k.to_string()))
+        }
         (Some(Reason::NoInstanceKey), None) => "resource uses count or for_each".into(),
         (Some(Reason::DestroyMode), _) => "destroy".into(),
         (Some(Reason::MovedFrom(old)), _) => format!("moved from {}", code(old)),
         (None, _) if rc.action.is_replace() && !rc.requires_replace.is_empty() => {
-            let paths: Vec<String> = rc.requires_replace.iter().map(|p| code(&p.to_string())).collect();
+            let paths: Vec<String> = rc
+                .requires_replace
+                .iter()
+                .map(|p| code(&p.to_string()))
+                .collect();
             format!("forced by {}", paths.join(", "))
         }
         (None, _) => String::new(),
@@ -110,7 +134,11 @@ fn reason_cell(rc: &ResourceChange) -> String {
 /// A code span that survives backticks and table pipes in the text.
 fn code(text: &str) -> String {
     let ticks = "`".repeat(longest_backtick_run(text) + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
     format!("{ticks}{pad}{}{pad}{ticks}", text.replace('|', "\\|"))
 }
 
@@ -132,7 +160,7 @@ fn diff_friendly(text: &str) -> String {
         match rest.chars().next() {
             Some(c @ ('+' | '-' | '~')) if indent > 0 => {
                 out.push(if c == '~' { '!' } else { c });
-                out.extend(std::iter::repeat(' ').take(indent));
+                out.push_str(&" ".repeat(indent));
                 out.push_str(&rest[1..]);
             }
             _ => out.push_str(line),
@@ -147,7 +175,10 @@ mod tests {
 
     #[test]
     fn symbols_move_to_the_first_column() {
-        assert_eq!(diff_friendly("  + a\n      ~ b\n-/+ c\n  # d\n"), "+   a\n!       b\n-/+ c\n  # d\n");
+        assert_eq!(
+            diff_friendly("  + a\n      ~ b\n-/+ c\n  # d\n"),
+            "+   a\n!       b\n-/+ c\n  # d\n"
+        );
     }
 
     #[test]

@@ -7,9 +7,11 @@
 //! it; the Markdown summary embeds the colour-free human text.
 
 mod diff;
+pub(crate) mod exact;
 pub mod human;
 pub mod json;
 pub mod markdown;
+mod sequence;
 mod text;
 
 pub use human::{render_plan, render_resource_change, HumanOptions};
@@ -29,7 +31,10 @@ pub(crate) fn terraform_order(a: &ResourceInstanceAddr, b: &ResourceInstanceAddr
         .cmp(&mb.len())
         .then_with(|| {
             for (x, y) in ma.iter().zip(mb) {
-                let o = x.name.cmp(&y.name).then_with(|| key_order(x.key.as_ref(), y.key.as_ref()));
+                let o = x
+                    .name
+                    .cmp(&y.name)
+                    .then_with(|| key_order(x.key.as_ref(), y.key.as_ref()));
                 if o != Ordering::Equal {
                     return o;
                 }

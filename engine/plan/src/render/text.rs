@@ -145,7 +145,11 @@ mod tests {
     fn wrapping_is_greedy_and_keeps_indented_lines() {
         wraps("aa bb cc", 5, "aa bb\ncc");
         wraps("aa bb cc", 8, "aa bb cc");
-        wraps("  indented line stays as it is", 5, "  indented line stays as it is");
+        wraps(
+            "  indented line stays as it is",
+            5,
+            "  indented line stays as it is",
+        );
         wraps("averyveryverylongword x", 4, "averyveryverylongword\nx");
         wraps("a\n\nb c", 1, "a\n\nb\nc");
     }

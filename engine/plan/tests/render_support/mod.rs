@@ -18,7 +18,9 @@ use infra_state::StateSnapshot;
 pub const NULL_PROVIDER: &str = "provider[\"registry.terraform.io/hashicorp/null\"]";
 
 pub fn snapshot_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots").join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name)
 }
 
 /// Compares `actual` with the snapshot file `name`; `UPDATE_SNAPSHOTS=1` rewrites it instead.
@@ -29,8 +31,12 @@ pub fn assert_snapshot(name: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("snapshot {} is missing ({e}); run with UPDATE_SNAPSHOTS=1 to create it", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "snapshot {} is missing ({e}); run with UPDATE_SNAPSHOTS=1 to create it",
+            path.display()
+        )
+    });
     assert_text_eq(&expected, actual, name);
 }
 
@@ -40,7 +46,9 @@ pub fn assert_text_eq(expected: &str, actual: &str, what: &str) {
         let diff = similar::TextDiff::from_lines(expected, actual);
         panic!(
             "{what} differs (- expected, + actual):\n{}",
-            diff.unified_diff().context_radius(3).header("expected", "actual")
+            diff.unified_diff()
+                .context_radius(3)
+                .header("expected", "actual")
         );
     }
 }
@@ -66,11 +74,22 @@ pub fn unknown() -> Value {
 }
 
 pub fn obj(pairs: &[(&str, Value)]) -> Value {
-    Value::Object(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    Value::Object(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    )
 }
 
 pub fn map(pairs: &[(&str, Value)]) -> Value {
-    Value::Map(Type::String, pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    Value::Map(
+        Type::String,
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect(),
+    )
 }
 
 pub fn tuple(items: &[Value]) -> Value {
@@ -81,7 +100,12 @@ pub fn strings(items: &[&str]) -> Vec<Value> {
     items.iter().map(|x| s(x)).collect()
 }
 
-pub fn change(address: &str, action: Action, before: Option<Value>, after: Option<Value>) -> ResourceChange {
+pub fn change(
+    address: &str,
+    action: Action,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> ResourceChange {
     ResourceChange {
         addr: addr(address),
         provider: NULL_PROVIDER.to_string(),
@@ -105,17 +129,33 @@ pub fn forcing(mut c: ResourceChange, attrs: &[&str]) -> ResourceChange {
     c
 }
 
-pub fn output(action: Action, before: Option<Value>, after: Option<Value>, sensitive: bool) -> OutputChange {
-    OutputChange { action, before, after, sensitive }
+pub fn output(
+    action: Action,
+    before: Option<Value>,
+    after: Option<Value>,
+    sensitive: bool,
+) -> OutputChange {
+    OutputChange {
+        action,
+        before,
+        after,
+        sensitive,
+    }
 }
 
 pub fn plan(changes: Vec<ResourceChange>, outputs: Vec<(&str, OutputChange)>) -> Plan {
     Plan {
         environment: "default".into(),
         mode: PlanMode::Normal,
-        prior_state: StateSnapshot { lineage: "00000000-0000-4000-8000-000000000000".into(), ..StateSnapshot::default() },
+        prior_state: StateSnapshot {
+            lineage: "00000000-0000-4000-8000-000000000000".into(),
+            ..StateSnapshot::default()
+        },
         changes,
-        outputs: outputs.into_iter().map(|(k, o)| (k.to_string(), o)).collect::<BTreeMap<_, _>>(),
+        outputs: outputs
+            .into_iter()
+            .map(|(k, o)| (k.to_string(), o))
+            .collect::<BTreeMap<_, _>>(),
         config_hash: String::new(),
         variables: BTreeMap::new(),
         drift: Vec::new(),

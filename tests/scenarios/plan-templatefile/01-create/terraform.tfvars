@@ -1,0 +1,1 @@
+hosts = ["a.example", "b.example"]

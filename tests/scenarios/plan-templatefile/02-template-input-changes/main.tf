@@ -1,0 +1,11 @@
+variable "hosts" {
+  type = list(string)
+}
+
+resource "local_file" "inventory" {
+  filename = "out/inventory.ini"
+  content = templatefile("${path.module}/inventory.tpl", {
+    port  = 8080
+    hosts = var.hosts
+  })
+}

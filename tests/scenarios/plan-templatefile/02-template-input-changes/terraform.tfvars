@@ -1,0 +1,1 @@
+hosts = ["a.example", "c.example"]
