@@ -286,7 +286,10 @@ fn state_show_prints_one_instance_like_terraform() {
         &["state", "show", "module.single.null_resource.inner"],
     );
     assert!(out.contains("\"secret\" = (sensitive)"), "{out}");
-    let out = ok(dir.path(), &["state", "show", "null_resource.victim"]);
+    let out = ok(
+        dir.path(),
+        &["state", "show", "-no-color", "null_resource.victim"],
+    );
     assert!(
         out.starts_with("# null_resource.victim: (tainted)\n"),
         "{out}"

@@ -5,7 +5,8 @@
 //! the previous step's) and:
 //! - `plan.txt`: the expected `infra plan -no-color` output (stdout, then `--- stderr ---` and
 //!   stderr when not empty, then `--- exit N ---`), ids, UUIDs and temp paths redacted;
-//! - `args` (optional): extra arguments for plan and apply, one per line;
+//! - `args` (optional): extra arguments for plan and apply, one per line; `plan-args` and
+//!   `apply-args` add arguments to one of them only (`apply-args` may name a saved plan);
 //! - `no-apply` (optional): stop after the plan (for steps whose plan must fail or that only
 //!   check a plan);
 //! - `apply-fails` (optional): the apply must exit 1.
@@ -39,7 +40,9 @@ fn redact(s: &str, workdir: &Path) -> String {
     let mut i = 0;
     while i < chars.len() {
         let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if run >= 10 {
+        // Only whole numbers: digits inside a hex digest stay.
+        let standalone = (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) && chars.get(i + run).is_none_or(|c| !c.is_ascii_alphanumeric());
+        if run >= 10 && standalone {
             result.push_str("<id>");
             i += run;
             continue;
@@ -73,19 +76,24 @@ fn is_timestamp(c: &[char]) -> bool {
 fn run_scenario(scenario: &Path, update: bool) -> Vec<String> {
     let work = tempfile::tempdir().unwrap();
     let mut problems = Vec::new();
+    let mut copied: Vec<PathBuf> = Vec::new();
     for step in sorted_dirs(scenario) {
         let step_name = format!("{}/{}", scenario.file_name().unwrap().to_string_lossy(), step.file_name().unwrap().to_string_lossy());
-        for e in std::fs::read_dir(work.path()).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "tf") {
-                std::fs::remove_file(p).unwrap();
-            }
+        // Each step's files replace the previous step's; state and the files the configuration
+        // itself wrote stay.
+        for p in copied.drain(..) {
+            let _ = std::fs::remove_file(&p);
         }
-        copy_tree(&step, work.path());
-        let args: Vec<String> = std::fs::read_to_string(step.join("args"))
-            .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
-            .unwrap_or_default();
-        let plan = infra(work.path()).arg("plan").arg("-no-color").args(&args).output().unwrap();
+        copy_tree(&step, work.path(), &mut copied);
+        let read_args = |name: &str| -> Vec<String> {
+            std::fs::read_to_string(step.join(name))
+                .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
+                .unwrap_or_default()
+        };
+        let args = read_args("args");
+        let plan_args = read_args("plan-args");
+        let apply_args = read_args("apply-args");
+        let plan = infra(work.path()).arg("plan").arg("-no-color").args(&args).args(&plan_args).output().unwrap();
         let mut got = String::from_utf8_lossy(&plan.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&plan.stderr);
         if !stderr.is_empty() {
@@ -106,7 +114,7 @@ fn run_scenario(scenario: &Path, update: bool) -> Vec<String> {
         if step.join("no-apply").exists() {
             continue;
         }
-        let apply = infra(work.path()).args(["apply", "-auto-approve", "-no-color"]).args(&args).output().unwrap();
+        let apply = infra(work.path()).args(["apply", "-auto-approve", "-no-color"]).args(&args).args(&apply_args).output().unwrap();
         let should_fail = step.join("apply-fails").exists();
         if apply.status.success() == should_fail {
             problems.push(format!(
@@ -121,29 +129,22 @@ fn run_scenario(scenario: &Path, update: bool) -> Vec<String> {
     problems
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+fn copy_tree(from: &Path, to: &Path, copied: &mut Vec<PathBuf>) {
     for e in std::fs::read_dir(from).unwrap() {
         let p = e.unwrap().path();
         let name = p.file_name().unwrap();
         if p.is_dir() {
             std::fs::create_dir_all(to.join(name)).unwrap();
-            copy_tree(&p, &to.join(name));
-        } else if p.extension().is_some_and(|x| x == "tf" || x == "tfvars" || x == "tpl" || x == "txt") && name != "plan.txt" {
+            copy_tree(&p, &to.join(name), copied);
+        } else if !matches!(name.to_str(), Some("plan.txt" | "args" | "plan-args" | "apply-args" | "no-apply" | "apply-fails")) {
             std::fs::copy(&p, to.join(name)).unwrap();
+            copied.push(to.join(name));
         }
     }
 }
 
 fn diff(want: &str, got: &str) -> String {
-    let mut out = String::new();
-    let (w, g): (Vec<&str>, Vec<&str>) = (want.lines().collect(), got.lines().collect());
-    for i in 0..w.len().max(g.len()) {
-        match (w.get(i), g.get(i)) {
-            (Some(a), Some(b)) if a == b => {}
-            (a, b) => out.push_str(&format!("  line {}: want {:?}\n           got  {:?}\n", i + 1, a.unwrap_or(&""), b.unwrap_or(&""))),
-        }
-    }
-    out
+    similar::TextDiff::from_lines(want, got).unified_diff().context_radius(2).header("expected", "got").to_string()
 }
 
 #[test]

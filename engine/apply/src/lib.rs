@@ -81,7 +81,9 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
         .changes
         .iter()
         .filter_map(|c| match &c.reason {
-            Some(infra_plan::Reason::MovedFrom(from)) if state_now.resources.contains_key(from) => Some((from.clone(), c.addr.to_string())),
+            Some(infra_plan::Reason::MovedFrom(from) | infra_plan::Reason::ImplicitMove(from)) if state_now.resources.contains_key(from) => {
+                Some((from.clone(), c.addr.to_string()))
+            }
             _ => None,
         })
         .collect();

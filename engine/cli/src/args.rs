@@ -168,6 +168,9 @@ pub struct ApplyArgs {
     /// Skip the confirmation prompt.
     #[arg(long = "auto-approve")]
     pub auto_approve: bool,
+    /// Destroy everything (`infra destroy` is the same).
+    #[arg(long)]
+    pub destroy: bool,
     /// A saved plan to apply.
     pub plan_file: Option<String>,
 }
@@ -217,6 +220,9 @@ pub struct ShowArgs {
 pub struct StateArgs {
     #[arg(short = 'e', long = "env", env = "INFRA_ENV", default_value = "default")]
     pub env: String,
+    /// Disable colour.
+    #[arg(long)]
+    pub no_color: bool,
     #[arg(long, default_value = "true", action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub lock: bool,
     #[arg(long = "lock-timeout", default_value = "0s")]
@@ -302,6 +308,9 @@ pub struct GraphArgs {
 pub struct ForceUnlockArgs {
     #[arg(short = 'e', long = "env", env = "INFRA_ENV", default_value = "default")]
     pub env: String,
+    /// Disable colour.
+    #[arg(long)]
+    pub no_color: bool,
     /// Do not ask for confirmation.
     #[arg(long)]
     pub force: bool,

@@ -85,6 +85,7 @@ async fn destroy_plan(
     };
     plan.mode = PlanMode::Destroy;
     let targets = walker.options.targets.clone();
+    let providers: std::collections::HashMap<String, std::sync::Arc<dyn infra_provider::Provider>> = walker.configured_providers().into_iter().collect();
     let gone: std::collections::HashSet<_> = plan.drift.iter().filter(|d| d.after.is_none()).map(|d| d.addr.clone()).collect();
     let mut changes = Vec::new();
     for (addr, inst) in &walker.prior {
@@ -99,7 +100,11 @@ async fn destroy_plan(
         if let Some(res) = cfg.filter(|r| r.lifecycle.prevent_destroy) {
             return (None, resource::prevent_destroy(res, addr));
         }
-        let before = infra_core::Value::from_json(&inst.attributes, &infra_core::Type::Dynamic);
+        let schema = providers.get(&inst.provider).and_then(|p| p.schema().resources.get(&addr.resource.ty).cloned());
+        let before = match &schema {
+            Some(s) => Some(state_values::instance_value(inst, s)),
+            None => infra_core::Value::from_json(&inst.attributes, &infra_core::Type::Dynamic),
+        };
         changes.push(ResourceChange {
             addr: addr.clone(),
             provider: inst.provider.clone(),

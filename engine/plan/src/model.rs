@@ -71,6 +71,12 @@ pub enum Reason {
     DestroyMode,
     /// A `moved` block renamed it from this address.
     MovedFrom(String),
+    /// Renamed from this address because `count` was added (`a` → `a[0]`) or removed
+    /// (`a[0]` → `a`); Terraform does this silently.
+    ImplicitMove(String),
+    /// The resource no longer uses the kind of key this instance has (`a[1]` after `count` was
+    /// removed): the text says what the resource uses now.
+    WrongRepetition(&'static str),
 }
 
 /// The planned change of one resource instance.
@@ -147,9 +153,9 @@ impl Plan {
         (add, change, destroy)
     }
 
-    /// Whether applying the plan would change anything (resources or outputs).
+    /// Whether applying the plan would change anything (resources, their addresses, outputs).
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| c.action != Action::NoOp)
+        self.changes.iter().any(|c| c.action != Action::NoOp || matches!(c.reason, Some(Reason::MovedFrom(_))))
             || self.outputs.values().any(|o| o.action != Action::NoOp)
     }
 }

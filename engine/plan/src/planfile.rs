@@ -413,6 +413,8 @@ fn enc_change(c: &ResourceChange) -> Result<J, String> {
         Some(Reason::DestroyMode) => json!("destroy_mode"),
         Some(Reason::MovedFrom(a)) => json!({ "moved_from": a }),
         Some(Reason::NoModuleInstance(m)) => json!({ "no_module_instance": m }),
+        Some(Reason::ImplicitMove(m)) => json!({ "implicit_move": m }),
+        Some(Reason::WrongRepetition(w)) => json!({ "wrong_repetition": w }),
     };
     let paths: Vec<J> = c
         .requires_replace
@@ -570,6 +572,17 @@ fn dec_change(j: &J, at: &str) -> R<ResourceChange> {
             "destroy_mode" => Reason::DestroyMode,
             other => return Err(format!("`{at}.reason` is `{other}`, not a known reason")),
         }),
+        J::Object(o) if o.contains_key("implicit_move") => Some(Reason::ImplicitMove(
+            str_field(o, "implicit_move", &format!("{at}.reason"))?.to_string(),
+        )),
+        J::Object(o) if o.contains_key("wrong_repetition") => Some(Reason::WrongRepetition(
+            match str_field(o, "wrong_repetition", &format!("{at}.reason"))? {
+                "resource does not use count" => "resource does not use count",
+                "resource does not use for_each" => "resource does not use for_each",
+                "resource uses count, not for_each" => "resource uses count, not for_each",
+                _ => "resource uses for_each, not count",
+            },
+        )),
         J::Object(o) if o.contains_key("no_module_instance") => Some(Reason::NoModuleInstance(
             str_field(o, "no_module_instance", &format!("{at}.reason"))?.to_string(),
         )),

@@ -27,7 +27,11 @@ pub fn instance_addr(r: &ResourceInstance) -> Option<ResourceInstanceAddr> {
     })
 }
 
-type Indexed = (HashMap<ResourceInstanceAddr, ResourceInstance>, HashMap<ResourceInstanceAddr, String>);
+/// Where an instance's prior object came from when it was renamed: the old address, and
+/// whether the rename was implicit (a `count` added or removed) rather than a `moved` block.
+pub type MovedFrom = HashMap<ResourceInstanceAddr, (String, bool)>;
+
+type Indexed = (HashMap<ResourceInstanceAddr, ResourceInstance>, MovedFrom);
 
 /// Indexes the prior state by address and applies the root module's `moved` blocks.
 pub fn index_prior(config: &Config, prior: &StateSnapshot) -> Result<Indexed, Diagnostics> {
@@ -52,7 +56,7 @@ pub fn index_prior(config: &Config, prior: &StateSnapshot) -> Result<Indexed, Di
 fn apply_moved_blocks(
     c: &Config,
     by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
-    moved_from: &mut HashMap<ResourceInstanceAddr, String>,
+    moved_from: &mut MovedFrom,
     diags: &mut Diagnostics,
 ) {
     let depth = c.path.len();
@@ -79,7 +83,7 @@ fn apply_moved_blocks(
                 })
             })
             .collect();
-        rename_all(by_addr, moved_from, moves);
+        rename_all(by_addr, moved_from, moves, false);
     }
     for child in c.children.values() {
         apply_moved_blocks(child, by_addr, moved_from, diags);
@@ -88,7 +92,7 @@ fn apply_moved_blocks(
 
 /// Terraform's implicit moves: a resource that gains `count` keeps its object as `[0]`; one
 /// that loses `count` keeps `[0]` as the single object.
-fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>, moved_from: &mut HashMap<ResourceInstanceAddr, String>) {
+fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>, moved_from: &mut MovedFrom) {
     for r in c.module.resources.values() {
         let mode = match r.mode {
             infra_config::ResourceMode::Managed => infra_core::addr::Mode::Managed,
@@ -106,7 +110,7 @@ fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, Resour
             })
             .map(|a| (a.clone(), a.resource.instance(to_key.clone())))
             .collect();
-        rename_all(by_addr, moved_from, moves);
+        rename_all(by_addr, moved_from, moves, true);
     }
     for child in c.children.values() {
         implicit_moves(child, by_addr, moved_from);
@@ -115,8 +119,9 @@ fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, Resour
 
 fn rename_all(
     by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
-    moved_from: &mut HashMap<ResourceInstanceAddr, String>,
+    moved_from: &mut MovedFrom,
     moves: Vec<(ResourceInstanceAddr, ResourceInstanceAddr)>,
+    implicit: bool,
 ) {
     for (old, new) in moves {
         if by_addr.contains_key(&new) {
@@ -127,7 +132,7 @@ fn rename_all(
             inst.type_name = new.resource.ty.clone();
             inst.name = new.resource.name.clone();
             inst.index = new.key.clone();
-            let origin = moved_from.remove(&old).unwrap_or_else(|| old.to_string());
+            let origin = moved_from.remove(&old).map(|(o, i)| (o, i && implicit)).unwrap_or_else(|| (old.to_string(), implicit));
             moved_from.insert(new.clone(), origin);
             by_addr.insert(new, inst);
         }

@@ -118,7 +118,7 @@ impl Walker {
                     (ra, r)
                 });
             }
-            self.orphans_of(&raddr, &keys, &schema, &provider_addr);
+            self.orphans_of(&raddr, &exp, &keys, &schema, &provider_addr);
         }
         while let Some(joined) = tasks.join_next().await {
             let (raddr, r) = match joined {
@@ -143,7 +143,7 @@ impl Walker {
     }
 
     /// Prior instances of a resource whose keys the expansion no longer has: planned for deletion.
-    fn orphans_of(&self, raddr: &ResourceAddr, keys: &[Option<InstanceKey>], schema: &ResourceSchema, provider_addr: &str) {
+    fn orphans_of(&self, raddr: &ResourceAddr, exp: &Expansion, keys: &[Option<InstanceKey>], schema: &ResourceSchema, provider_addr: &str) {
         let orphans: Vec<(ResourceInstanceAddr, infra_state::ResourceInstance)> = self
             .prior_by_resource
             .get(raddr)
@@ -157,7 +157,14 @@ impl Walker {
             if raddr.mode == Mode::Data || !matches!(self.mode, WalkMode::Plan) {
                 continue;
             }
-            let before = value_from_state(&r.attributes, schema);
+            let before = instance_value(&r, schema);
+            let reason = match (exp, &a.key) {
+                (Expansion::Single, Some(InstanceKey::Int(_))) => Reason::WrongRepetition("resource does not use count"),
+                (Expansion::Single, Some(InstanceKey::Str(_))) => Reason::WrongRepetition("resource does not use for_each"),
+                (Expansion::Count(_), Some(InstanceKey::Str(_))) => Reason::WrongRepetition("resource uses count, not for_each"),
+                (Expansion::ForEach(_), Some(InstanceKey::Int(_))) => Reason::WrongRepetition("resource uses for_each, not count"),
+                _ => Reason::NoInstanceKey,
+            };
             self.changes.lock().expect("lock").push(ResourceChange {
                 addr: a,
                 provider: provider_addr.to_string(),
@@ -165,7 +172,7 @@ impl Walker {
                 before: Some(before),
                 after: None,
                 requires_replace: Vec::new(),
-                reason: Some(Reason::NoInstanceKey),
+                reason: Some(reason),
                 dependencies: r.dependencies.clone(),
                 schema_version: r.schema_version,
             });
@@ -293,7 +300,9 @@ impl Walker {
     }
 
     fn change(&self, job: &InstanceJob, action: Action, before: Option<Value>, after: Option<Value>, reason: Option<Reason>) -> ResourceChange {
-        let reason = reason.or_else(|| self.moved_from.get(&job.addr).map(|f| Reason::MovedFrom(f.clone())));
+        let reason = reason.or_else(|| {
+            self.moved_from.get(&job.addr).map(|(f, implicit)| if *implicit { Reason::ImplicitMove(f.clone()) } else { Reason::MovedFrom(f.clone()) })
+        });
         ResourceChange {
             addr: job.addr.clone(),
             provider: job.provider_addr.clone(),
@@ -535,7 +544,3 @@ fn tag(d: Diagnostics, address: &str) -> Diagnostics {
     )
 }
 
-#[allow(dead_code)]
-fn expansion_is_single(e: &Expansion) -> bool {
-    matches!(e, Expansion::Single)
-}

@@ -50,6 +50,24 @@ pub fn included_nodes(g: &ConfigGraph, o: &PlanOptions) -> (Option<HashSet<NodeI
     if !o.targets.is_empty() {
         direct = all.iter().copied().filter(|i| o.targets.iter().any(|t| matches(t, &g.graph[*i]))).collect();
         included = closure(g, direct.iter().copied(), Direction::Incoming);
+        // Root outputs (and the locals between) whose every dependency is planned come along,
+        // as in Terraform, so targeted changes show their outputs.
+        loop {
+            let more: Vec<NodeIndex> = all
+                .iter()
+                .copied()
+                .filter(|i| !included.contains(i))
+                .filter(|i| matches!(g.graph[*i].kind, NodeKind::Output(_) | NodeKind::Local(_)) && g.graph[*i].module.is_empty())
+                .filter(|i| {
+                    let mut deps = g.graph.neighbors_directed(*i, Direction::Incoming).peekable();
+                    deps.peek().is_some() && g.graph.neighbors_directed(*i, Direction::Incoming).all(|d| included.contains(&d))
+                })
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            included.extend(more);
+        }
     }
     if !o.excludes.is_empty() {
         let excluded_roots = all.iter().copied().filter(|i| {

@@ -62,7 +62,7 @@ pub struct Walker {
     pub(crate) mode: WalkMode,
     /// The prior state's instances by address (after `moved` renames), with the reason.
     pub(crate) prior: HashMap<ResourceInstanceAddr, infra_state::ResourceInstance>,
-    pub(crate) moved_from: HashMap<ResourceInstanceAddr, String>,
+    pub(crate) moved_from: crate::prior::MovedFrom,
     /// The prior instances of each resource.
     pub(crate) prior_by_resource: HashMap<infra_core::addr::ResourceAddr, Vec<ResourceInstanceAddr>>,
     pub(crate) prior_state: StateSnapshot,

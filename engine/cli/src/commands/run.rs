@@ -31,6 +31,9 @@ pub fn plan(a: PlanArgs) -> u8 {
 }
 
 pub fn apply(a: ApplyArgs) -> u8 {
+    if a.destroy {
+        return destroy(a);
+    }
     let mode = if a.run.refresh_only { PlanMode::RefreshOnly } else { PlanMode::Normal };
     runtime().block_on(run(Kind::Apply, &a.run, mode, a.plan_file.as_deref(), a.auto_approve, None))
 }
@@ -108,6 +111,19 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
     } else {
         None
     };
+    if !targets.is_empty() || !excludes.is_empty() {
+        let flag = if targets.is_empty() { "-exclude" } else if excludes.is_empty() { "-target" } else { "-target and -exclude" };
+        let (s, is) = if flag.contains(" and ") { ("s", "are") } else { ("", "is") };
+        project::report(
+            &Diagnostic::warning(
+                "Resource targeting is in effect",
+                format!("You are creating a plan with the {flag} option{s}, which means that the result of this plan may not represent all of the changes requested by the current configuration.\n\nThe {flag} option{s} {is} not for routine use, and {is} provided only for exceptional situations such as recovering from errors or mistakes, or when infra specifically suggests to use it as part of an error message."),
+            )
+            .into(),
+            &loaded.sources,
+            color,
+        );
+    }
     let options = PlanOptions {
         environment: r.env.clone(),
         mode: mode.clone(),

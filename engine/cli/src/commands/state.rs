@@ -192,7 +192,7 @@ fn unknown_address(t: &Target) -> Diagnostic {
 fn list(a: &StateArgs, addresses: &[String], id: Option<&str>) -> u8 {
     let state = match read_state(&a.env) {
         Ok(s) => s,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let all = sorted_instances(&state);
     let mut diags = Diagnostics::new();
@@ -228,7 +228,7 @@ fn list(a: &StateArgs, addresses: &[String], id: Option<&str>) -> u8 {
         }
     }
     if diags.has_errors() {
-        return fail(diags, false);
+        return fail(diags, a.no_color);
     }
     for line in shown {
         println!("{line}");
@@ -241,16 +241,16 @@ fn show(a: &StateArgs, address: &str) -> u8 {
         Ok(Target::Module(m)) => {
             return fail(
                 Diagnostic::error("Invalid address", format!("{m} is a module; `infra state show` takes the address of one resource instance.")),
-                false,
+                a.no_color,
             )
         }
         Ok(Target::Resource(r)) => r.instance(None),
         Ok(Target::Instance(i)) => i,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let state = match read_state(&a.env) {
         Ok(s) => s,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let all = sorted_instances(&state);
     let Some((_, inst)) = all.iter().find(|(addr, _)| *addr == target) else {
@@ -269,7 +269,7 @@ fn show(a: &StateArgs, address: &str) -> u8 {
         }
         return fail(
             Diagnostic::error("No instance found for the given address", detail),
-            false,
+            a.no_color,
         );
     };
     let schema = Schemas::new(project::registry()).of(inst);
@@ -280,7 +280,7 @@ fn show(a: &StateArgs, address: &str) -> u8 {
 fn pull(a: &StateArgs) -> u8 {
     let state = match read_state(&a.env) {
         Ok(s) => s,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     // Like Terraform, an environment that never had a state prints nothing.
     if state.serial > 0 {
@@ -296,7 +296,7 @@ fn history(a: &StateArgs, as_json: bool) -> u8 {
                 .map_err(|e| state_diag("Failed to read the state history", &e).into())
         }) {
             Ok(r) => r,
-            Err(d) => return fail(d, false),
+            Err(d) => return fail(d, a.no_color),
         }
     } else {
         Vec::new()

@@ -30,30 +30,30 @@ pub(super) fn rm(a: &StateArgs, addresses: &[String], dry_run: bool) -> u8 {
     if addresses.is_empty() {
         return fail(
             Diagnostic::error("Missing address", "`infra state rm` needs at least one address of a resource, resource instance or module to remove."),
-            false,
+            a.no_color,
         );
     }
     let mut targets = Vec::new();
     for s in addresses {
         match parse_address(s) {
             Ok(t) => targets.push(t),
-            Err(d) => return fail(d, false),
+            Err(d) => return fail(d, a.no_color),
         }
     }
     if !state_db_exists() {
-        return fail(no_matching_objects(), false);
+        return fail(no_matching_objects(), a.no_color);
     }
     let store = match open_store() {
         Ok(s) => s,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let _lock = match take_lock(&store, a, "state rm") {
         Ok(l) => l,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let state = match store.load(&a.env) {
         Ok(s) => s,
-        Err(e) => return fail(state_diag("Failed to load state", &e), false),
+        Err(e) => return fail(state_diag("Failed to load state", &e), a.no_color),
     };
     let all = sorted_instances(&state);
     let mut removed: Vec<String> = Vec::new();
@@ -66,7 +66,7 @@ pub(super) fn rm(a: &StateArgs, addresses: &[String], dry_run: bool) -> u8 {
         }
     }
     if removed.is_empty() {
-        return fail(no_matching_objects(), false);
+        return fail(no_matching_objects(), a.no_color);
     }
     let prefix = if dry_run { "Would remove" } else { "Removed" };
     for r in &removed {
@@ -80,7 +80,7 @@ pub(super) fn rm(a: &StateArgs, addresses: &[String], dry_run: bool) -> u8 {
         next.resources.remove(r);
     }
     if let Err(e) = store.replace_all(&a.env, next, "state rm") {
-        return fail(state_diag("Failed to write state", &e), false);
+        return fail(state_diag("Failed to write state", &e), a.no_color);
     }
     println!(
         "Successfully removed {} resource instance(s).",
@@ -214,30 +214,30 @@ fn strip_module<'a>(
 pub(super) fn mv(a: &StateArgs, source: &str, destination: &str, dry_run: bool) -> u8 {
     let (src, dst) = match (parse_address(source), parse_address(destination)) {
         (Ok(s), Ok(d)) => (s, d),
-        (Err(d), _) | (_, Err(d)) => return fail(d, false),
+        (Err(d), _) | (_, Err(d)) => return fail(d, a.no_color),
     };
     if !state_db_exists() {
         // Nothing can match in a directory that never had a state.
         return match plan_move(&StateSnapshot::default(), &src, &dst) {
-            Err(d) => fail(d, false),
+            Err(d) => fail(d, a.no_color),
             Ok(_) => 1,
         };
     }
     let store = match open_store() {
         Ok(s) => s,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let _lock = match take_lock(&store, a, "state mv") {
         Ok(l) => l,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let state = match store.load(&a.env) {
         Ok(s) => s,
-        Err(e) => return fail(state_diag("Failed to load state", &e), false),
+        Err(e) => return fail(state_diag("Failed to load state", &e), a.no_color),
     };
     let plan = match plan_move(&state, &src, &dst) {
         Ok(p) => p,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     println!(
         "{} \"{src}\" to \"{dst}\"",
@@ -254,7 +254,7 @@ pub(super) fn mv(a: &StateArgs, source: &str, destination: &str, dry_run: bool) 
         next.insert(new);
     }
     if let Err(e) = store.replace_all(&a.env, next, "state mv") {
-        return fail(state_diag("Failed to write state", &e), false);
+        return fail(state_diag("Failed to write state", &e), a.no_color);
     }
     println!("Successfully moved 1 object(s).");
     0
@@ -292,22 +292,22 @@ pub(super) fn rollback(a: &StateArgs, serial: u64) -> u8 {
             serial,
             latest: 0,
         };
-        return fail(state_diag("Invalid state version", &e), false);
+        return fail(state_diag("Invalid state version", &e), a.no_color);
     }
     let store = match open_store() {
         Ok(s) => s,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let _lock = match take_lock(&store, a, "state rollback") {
         Ok(l) => l,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let (current, target) = match store
         .load(&a.env)
         .and_then(|c| Ok((c, store.snapshot_at(&a.env, serial)?)))
     {
         Ok(pair) => pair,
-        Err(e) => return fail(state_diag("Invalid state version", &e), false),
+        Err(e) => return fail(state_diag("Invalid state version", &e), a.no_color),
     };
     let lines = diff_lines(&current, &target);
     if lines.is_empty() && current.lineage == target.lineage {
@@ -319,7 +319,7 @@ pub(super) fn rollback(a: &StateArgs, serial: u64) -> u8 {
     }
     let new_serial = match store.rollback(&a.env, serial) {
         Ok(s) => s,
-        Err(e) => return fail(state_diag("Failed to roll back the state", &e), false),
+        Err(e) => return fail(state_diag("Failed to roll back the state", &e), a.no_color),
     };
     println!(
         "Rolled back environment \"{}\" to version {serial}, recorded as version {new_serial} (the history keeps every version):",
@@ -340,7 +340,7 @@ pub(super) fn import_terraform(a: &StateArgs, file: &str, force: bool) -> u8 {
                     "Failed to read state file",
                     format!("Cannot read `{file}`: {e}."),
                 ),
-                false,
+                a.no_color,
             )
         }
     };
@@ -355,21 +355,21 @@ pub(super) fn import_terraform(a: &StateArgs, file: &str, force: bool) -> u8 {
                         sentence(&e.to_string())
                     ),
                 ),
-                false,
+                a.no_color,
             )
         }
     };
     let store = match open_store() {
         Ok(s) => s,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let _lock = match take_lock(&store, a, "state import-terraform") {
         Ok(l) => l,
-        Err(d) => return fail(d, false),
+        Err(d) => return fail(d, a.no_color),
     };
     let current = match store.load(&a.env) {
         Ok(s) => s,
-        Err(e) => return fail(state_diag("Failed to load state", &e), false),
+        Err(e) => return fail(state_diag("Failed to load state", &e), a.no_color),
     };
     if !force && (!current.resources.is_empty() || !current.outputs.is_empty()) {
         return fail(
@@ -384,7 +384,7 @@ pub(super) fn import_terraform(a: &StateArgs, file: &str, force: bool) -> u8 {
                     current.serial
                 ),
             ),
-            false,
+            a.no_color,
         );
     }
     let (count, outputs, lineage) = (
@@ -394,7 +394,7 @@ pub(super) fn import_terraform(a: &StateArgs, file: &str, force: bool) -> u8 {
     );
     let serial = match store.replace_all(&a.env, snapshot, "import-terraform") {
         Ok(s) => s,
-        Err(e) => return fail(state_diag("Failed to write state", &e), false),
+        Err(e) => return fail(state_diag("Failed to write state", &e), a.no_color),
     };
     println!("Imported {count} resource instance(s) and {outputs} output(s) from {file} into environment \"{}\".", a.env);
     println!("The state keeps the file's lineage {lineage}; it is now at version {serial}.");

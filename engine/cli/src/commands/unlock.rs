@@ -31,7 +31,7 @@ pub fn run(a: ForceUnlockArgs) -> u8 {
     let result = if state_db_exists() {
         let store = match open_store() {
             Ok(s) => s,
-            Err(d) => return fail(d, false),
+            Err(d) => return fail(d, a.no_color),
         };
         // The store remembers the last holder after a normal release, so first find out whether
         // anyone holds the lock now: if it can be taken at once, there is nothing to unlock.
@@ -49,7 +49,7 @@ pub fn run(a: ForceUnlockArgs) -> u8 {
     if let Err(e) = result {
         return fail(
             Diagnostic::error("Failed to unlock state", sentence(&e.to_string())),
-            false,
+            a.no_color,
         );
     }
     println!("infra state has been successfully unlocked!\n\nThe state has been unlocked, and infra commands should now be able to\nobtain a new lock on the state.");

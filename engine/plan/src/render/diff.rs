@@ -327,6 +327,12 @@ impl<'a> Printer<'a> {
         indent: usize,
         path: &mut Vec<PathStep>,
     ) {
+        // A sensitive side hides the whole change, known or not: Terraform prints it once.
+        if old.is_sensitive() || new.is_sensitive() {
+            self.buf.push_str(SENSITIVE_VALUE);
+            self.write_forces(path);
+            return;
+        }
         let comparable = old.is_known()
             && new.is_known()
             && !old.is_null()

@@ -251,6 +251,9 @@ fn resource_change(rc: &ResourceChange, opts: &HumanOptions, language: Language)
                 (Some(Reason::NoModuleInstance(m)), _) => {
                     out.push_str(&format!("\n  # (because {m} is not in configuration)"));
                 }
+                (Some(Reason::WrongRepetition(why)), _) => {
+                    out.push_str(&format!("\n  # (because {why})"));
+                }
                 (Some(Reason::NoInstanceKey), Some(InstanceKey::Int(_))) => {
                     out.push_str(&format!("\n  # (because index {} is out of range for count)", key_text(rc)));
                 }

@@ -237,6 +237,7 @@ fn action_reason(rc: &ResourceChange) -> Option<&'static str> {
         (Some(Reason::ReplaceByTriggers), _) => "replace_by_triggers",
         (Some(Reason::NoResourceConfig), Action::Delete) => "delete_because_no_resource_config",
         (Some(Reason::NoModuleInstance(_)), Action::Delete) => "delete_because_no_module",
+        (Some(Reason::WrongRepetition(_)), Action::Delete) => "delete_because_wrong_repetition",
         (Some(Reason::NoInstanceKey), Action::Delete) => match rc.addr.key {
             Some(InstanceKey::Int(_)) => "delete_because_count_index",
             Some(InstanceKey::Str(_)) => "delete_because_each_key",

@@ -110,6 +110,8 @@ fn reason_cell(rc: &ResourceChange) -> String {
         (Some(Reason::Tainted), _) => "tainted".into(),
         (Some(Reason::NoResourceConfig), _) => "not in configuration".into(),
         (Some(Reason::NoModuleInstance(m)), _) => format!("{m} not in configuration"),
+        (Some(Reason::WrongRepetition(why)), _) => (*why).to_string(),
+        (Some(Reason::ImplicitMove(from)), _) => format!("moved from {from}"),
         (Some(Reason::NoInstanceKey), Some(k @ InstanceKey::Int(_))) => {
             format!("index {} out of range for count", code(&k.to_string()))
         }
