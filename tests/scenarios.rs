@@ -81,8 +81,13 @@ fn run_scenario(scenario: &Path, update: bool) -> Vec<String> {
         let step_name = format!("{}/{}", scenario.file_name().unwrap().to_string_lossy(), step.file_name().unwrap().to_string_lossy());
         // Each step's files replace the previous step's; state and the files the configuration
         // itself wrote stay.
+        // Configuration files go; data files a step ships (a file it edits "out of band") stay.
         for p in copied.drain(..) {
-            let _ = std::fs::remove_file(&p);
+            let in_subdir = p.parent() != Some(work.path());
+            let config_file = p.extension().is_some_and(|x| matches!(x.to_str(), Some("tf" | "tfvars" | "json" | "tpl")));
+            if in_subdir || config_file {
+                let _ = std::fs::remove_file(&p);
+            }
         }
         copy_tree(&step, work.path(), &mut copied);
         let read_args = |name: &str| -> Vec<String> {

@@ -25,7 +25,10 @@ pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
             if targeted && !w.options.targets.iter().any(|t| t.contains(addr)) {
                 continue;
             }
-            let schema = providers.get(&inst.provider).and_then(|p| p.schema().resources.get(&addr.resource.ty).cloned());
+            let schema = providers
+                .get(&inst.provider)
+                .and_then(|p| p.schema().resources.get(&addr.resource.ty).cloned())
+                .or_else(|| w.schema_for(&inst.provider, addr.resource.mode, &addr.resource.ty));
             let before = match &schema {
                 Some(s) => crate::state_values::instance_value(inst, s),
                 None => Value::from_json(&inst.attributes, &Type::Dynamic).unwrap_or_else(Value::unknown),

@@ -100,7 +100,10 @@ async fn destroy_plan(
         if let Some(res) = cfg.filter(|r| r.lifecycle.prevent_destroy) {
             return (None, resource::prevent_destroy(res, addr));
         }
-        let schema = providers.get(&inst.provider).and_then(|p| p.schema().resources.get(&addr.resource.ty).cloned());
+        let schema = providers
+            .get(&inst.provider)
+            .and_then(|p| p.schema().resources.get(&addr.resource.ty).cloned())
+            .or_else(|| walker.schema_for(&inst.provider, addr.resource.mode, &addr.resource.ty));
         let before = match &schema {
             Some(s) => Some(state_values::instance_value(inst, s)),
             None => infra_core::Value::from_json(&inst.attributes, &infra_core::Type::Dynamic),

@@ -354,20 +354,29 @@ impl Walker {
         }
     }
 
-    /// Whether any resource named in `depends_on` has a pending change.
-    fn has_pending_changes(&self, depends_on: &[infra_config::Expr], job: &InstanceJob) -> bool {
+    /// Whether any resource (or, with an index, resource instance) named in `exprs` has a
+    /// pending change. An index may be a literal, `count.index` or `each.key` (this instance's).
+    fn has_pending_changes(&self, exprs: &[infra_config::Expr], job: &InstanceJob) -> bool {
         let changes = self.changes.lock().expect("lock");
-        depends_on.iter().any(|e| {
+        exprs.iter().any(|e| {
             references(&e.expr, &e.file).iter().any(|r| {
-                let target = match (r.root.as_str(), r.first_attr(), r.second_attr()) {
-                    ("data", Some(t), Some(n)) => (Mode::Data, t.to_string(), n.to_string()),
-                    (t, Some(n), _) => (Mode::Managed, t.to_string(), n.to_string()),
+                let (mode, ty, name, key_step) = match (r.root.as_str(), r.first_attr(), r.second_attr()) {
+                    ("data", Some(t), Some(n)) => (Mode::Data, t.to_string(), n.to_string(), r.steps.get(2)),
+                    (t, Some(n), _) => (Mode::Managed, t.to_string(), n.to_string(), r.steps.get(1)),
                     _ => return false,
+                };
+                let key = match key_step {
+                    Some(infra_lang::refs::RefStep::Key(k)) => Some(k.parse::<i64>().map(InstanceKey::Int).unwrap_or_else(|_| InstanceKey::Str(k.clone()))),
+                    Some(infra_lang::refs::RefStep::Dynamic) => instance_key_in(e, &job.ctx),
+                    _ => None,
                 };
                 changes.iter().any(|c| {
                     c.action != Action::NoOp
                         && c.addr.resource.module == job.addr.resource.module
-                        && (c.addr.resource.mode, c.addr.resource.ty.clone(), c.addr.resource.name.clone()) == target
+                        && c.addr.resource.mode == mode
+                        && c.addr.resource.ty == ty
+                        && c.addr.resource.name == name
+                        && key.as_ref().is_none_or(|k| c.addr.key.as_ref() == Some(k))
                 })
             })
         })
@@ -420,6 +429,18 @@ impl Walker {
     /// Whether something named in `replace_triggered_by` has a pending change.
     fn triggers_changed(&self, res: &Resource, job: &InstanceJob) -> bool {
         self.has_pending_changes(&res.lifecycle.replace_triggered_by, job)
+    }
+}
+
+/// The instance key an index like `[count.index]` or `[each.key]` in `e` selects for this instance.
+fn instance_key_in(e: &infra_config::Expr, ctx: &InstanceContext) -> Option<InstanceKey> {
+    let span = hcl_edit::Span::span(&e.expr)?;
+    let text = e.file.text().get(span)?;
+    let inner = text.split_once('[')?.1.split_once(']')?.0.trim();
+    match inner {
+        "count.index" => ctx.count_index.map(InstanceKey::Int),
+        "each.key" => ctx.each.as_ref().map(|(k, _)| InstanceKey::Str(k.clone())),
+        _ => None,
     }
 }
 

@@ -165,6 +165,22 @@ impl Walker {
         &self.config
     }
 
+    /// The schema of a resource type by the provider address recorded in state: from a provider
+    /// this walk configured, else from a fresh instance of the provider (for objects whose
+    /// configuration is gone).
+    pub fn schema_for(&self, provider_addr: &str, mode: infra_core::addr::Mode, ty: &str) -> Option<infra_provider::ResourceSchema> {
+        let configured = self.configured_providers().into_iter().find(|(a, _)| a == provider_addr).map(|(_, p)| p);
+        let provider = configured.or_else(|| {
+            let source = provider_addr.split("provider[\"").nth(1)?.split("\"]").next()?;
+            self.registry.by_source(source).map(|f| f())
+        })?;
+        let schemas = match mode {
+            infra_core::addr::Mode::Managed => &provider.schema().resources,
+            infra_core::addr::Mode::Data => &provider.schema().data_sources,
+        };
+        schemas.get(ty).cloned()
+    }
+
     /// The providers this walk configured, by the address state records them under.
     pub fn configured_providers(&self) -> Vec<(String, Arc<dyn Provider>)> {
         let mut out = Vec::new();
