@@ -369,9 +369,15 @@ pub(crate) fn traversal_names(e: &Expression) -> Option<Vec<String>> {
     use hcl_edit::expr::TraversalOperator as Op;
     match e {
         Expression::Variable(v) => Some(vec![v.as_str().to_string()]),
+        // `null` is a keyword in expressions but also the null provider's name (`null.second`).
+        Expression::Null(_) => Some(vec!["null".to_string()]),
         Expression::Traversal(t) => {
-            let Expression::Variable(root) = &t.expr else { return None };
-            let mut names = vec![root.as_str().to_string()];
+            let root = match &t.expr {
+                Expression::Variable(root) => root.as_str().to_string(),
+                Expression::Null(_) => "null".to_string(),
+                _ => return None,
+            };
+            let mut names = vec![root];
             for op in &t.operators {
                 match op.value() {
                     Op::GetAttr(id) => names.push(id.as_str().to_string()),

@@ -84,7 +84,9 @@ pub(super) fn lock(
                             )
                             .map_err(StateError::db("releasing the state lock"))
                     });
-                    // Closing the file releases the OS lock, after the row is gone.
+                    // Forget the holder in the file too, so nobody reads a released lock's
+                    // holder back; closing the file then releases the OS lock.
+                    let _ = file.set_len(0);
                     drop(file);
                     forgotten.map(|_| ())
                 };
