@@ -20,8 +20,18 @@ fn run(cmd: &mut Command) -> (i32, String, String) {
 }
 
 fn run_stdin(cmd: &mut Command, input: &str) -> (i32, String, String) {
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().expect("wait");
     (
         out.status.code().unwrap_or(-1),
@@ -50,11 +60,17 @@ fn validate_passes_on_every_module_and_example() {
             }
         }
     }
-    assert!(dirs.len() >= 3, "expected modules and examples, found {dirs:?}");
+    assert!(
+        dirs.len() >= 3,
+        "expected modules and examples, found {dirs:?}"
+    );
     for d in dirs {
         let (code, out, err) = run(infra().arg("validate").arg(&d));
         assert_eq!(code, 0, "validate {} failed:\n{out}\n{err}", d.display());
-        assert!(out.contains("Success! The configuration is valid."), "{out}");
+        assert!(
+            out.contains("Success! The configuration is valid."),
+            "{out}"
+        );
     }
 }
 
@@ -71,14 +87,21 @@ fn validate_reports_every_problem_with_location_and_exits_1() {
     assert!(err.contains("main.tf:6:7"), "{err}");
     assert!(err.contains("Did you mean"), "{err}");
     assert!(err.contains("var.regin"), "{err}");
-    assert!(err.contains("main.tf:7:"), "both problems are reported: {err}");
+    assert!(
+        err.contains("main.tf:7:"),
+        "both problems are reported: {err}"
+    );
     assert!(!out.contains("Success"), "{out}");
 }
 
 #[test]
 fn validate_json_is_machine_readable() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "main.tf", "output \"x\" {\n  value = nosuchfn(1)\n}\n");
+    write(
+        dir.path(),
+        "main.tf",
+        "output \"x\" {\n  value = nosuchfn(1)\n}\n",
+    );
     let (code, out, _) = run(infra().arg("validate").arg("-json").arg(dir.path()));
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("json output");
@@ -88,7 +111,10 @@ fn validate_json_is_machine_readable() {
     assert_eq!(d["severity"], "error");
     assert_eq!(d["summary"], "Call to unknown function");
     assert_eq!(d["range"]["start"]["line"], 2);
-    assert!(d["range"]["filename"].as_str().unwrap().ends_with("main.tf"));
+    assert!(d["range"]["filename"]
+        .as_str()
+        .unwrap()
+        .ends_with("main.tf"));
 }
 
 #[test]
@@ -104,13 +130,20 @@ fn console_evaluates_stdin_in_module_context() {
         "local.doubled + 1\n{b = 1, a = [1, \"x\"]}\nterraform.workspace\n",
     );
     assert_eq!(code, 0, "{err}");
-    assert_eq!(out, "5\n{\n  \"a\" = [\n    \"1\",\n    \"x\",\n  ]\n  \"b\" = 1\n}\n\"default\"\n".replace("[\n    \"1\"", "[\n    1"));
+    assert_eq!(
+        out,
+        "5\n{\n  \"a\" = [\n    \"1\",\n    \"x\",\n  ]\n  \"b\" = 1\n}\n\"default\"\n"
+            .replace("[\n    \"1\"", "[\n    1")
+    );
 }
 
 #[test]
 fn console_reports_errors_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, out, err) = run_stdin(infra().arg("console").current_dir(dir.path()), "1 + \"a\"\n");
+    let (code, out, err) = run_stdin(
+        infra().arg("console").current_dir(dir.path()),
+        "1 + \"a\"\n",
+    );
     assert_eq!(code, 1);
     assert!(out.is_empty(), "{out}");
     assert!(err.contains("Invalid operand"), "{err}");
@@ -119,9 +152,15 @@ fn console_reports_errors_and_exits_1() {
 #[test]
 fn console_takes_var_flags_and_env() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "main.tf", "variable \"region\" {\n  type = string\n}\n");
+    write(
+        dir.path(),
+        "main.tf",
+        "variable \"region\" {\n  type = string\n}\n",
+    );
     let (code, out, err) = run_stdin(
-        infra().args(["console", "-var", "region=eu-central-1", "-e", "dr"]).current_dir(dir.path()),
+        infra()
+            .args(["console", "-var", "region=eu-central-1", "-e", "dr"])
+            .current_dir(dir.path()),
         "\"${var.region}/${terraform.workspace}\"\n",
     );
     assert_eq!(code, 0, "{err}");
@@ -131,7 +170,11 @@ fn console_takes_var_flags_and_env() {
 #[test]
 fn fmt_check_exits_3_then_fmt_fixes_the_file() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "main.tf", "resource \"a\" \"b\" {\nx=1\n  longer_name = \"v\"\n}\n");
+    write(
+        dir.path(),
+        "main.tf",
+        "resource \"a\" \"b\" {\nx=1\n  longer_name = \"v\"\n}\n",
+    );
     let (code, out, _) = run(infra().args(["fmt", "-check"]).current_dir(dir.path()));
     assert_eq!(code, 3);
     assert_eq!(out, "main.tf\n");
@@ -139,7 +182,10 @@ fn fmt_check_exits_3_then_fmt_fixes_the_file() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(out, "main.tf\n");
     let text = std::fs::read_to_string(dir.path().join("main.tf")).unwrap();
-    assert_eq!(text, "resource \"a\" \"b\" {\n  x           = 1\n  longer_name = \"v\"\n}\n");
+    assert_eq!(
+        text,
+        "resource \"a\" \"b\" {\n  x           = 1\n  longer_name = \"v\"\n}\n"
+    );
     let (code, out, _) = run(infra().args(["fmt", "-check"]).current_dir(dir.path()));
     assert_eq!((code, out.as_str()), (0, ""));
 }
@@ -159,5 +205,8 @@ fn fmt_refuses_invalid_syntax_and_leaves_the_file_alone() {
     let (code, _, err) = run(infra().arg("fmt").current_dir(dir.path()));
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("main.tf:"), "{err}");
-    assert_eq!(std::fs::read_to_string(dir.path().join("main.tf")).unwrap(), src);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("main.tf")).unwrap(),
+        src
+    );
 }

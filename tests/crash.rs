@@ -15,16 +15,23 @@ const TRIALS: usize = 20;
 
 fn infra(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_infra"));
-    c.current_dir(dir).env("NO_COLOR", "1").env_remove("INFRA_ENV");
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("INFRA_ENV");
     c
 }
 
 fn config() -> String {
     let mut s = String::new();
     for layer in 0..10 {
-        s.push_str(&format!("resource \"time_sleep\" \"l{layer}\" {{\n  count = 20\n  create_duration = \"15ms\"\n"));
+        s.push_str(&format!(
+            "resource \"time_sleep\" \"l{layer}\" {{\n  count = 20\n  create_duration = \"15ms\"\n"
+        ));
         if layer > 0 {
-            s.push_str(&format!("  triggers = {{ up = time_sleep.l{}[count.index].id }}\n", layer - 1));
+            s.push_str(&format!(
+                "  triggers = {{ up = time_sleep.l{}[count.index].id }}\n",
+                layer - 1
+            ));
         }
         s.push_str("}\n");
     }
@@ -33,8 +40,15 @@ fn config() -> String {
 
 /// Address → id of every instance in state, read through `infra state pull`.
 fn state_ids(dir: &Path) -> BTreeMap<String, String> {
-    let out = infra(dir).args(["state", "pull"]).output().expect("state pull");
-    assert!(out.status.success(), "state pull failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = infra(dir)
+        .args(["state", "pull"])
+        .output()
+        .expect("state pull");
+    assert!(
+        out.status.success(),
+        "state pull failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     if out.stdout.iter().all(u8::is_ascii_whitespace) {
         // No state yet (killed before the first change landed): `state pull` prints nothing.
         return BTreeMap::new();
@@ -44,11 +58,26 @@ fn state_ids(dir: &Path) -> BTreeMap<String, String> {
     for r in doc["resources"].as_array().into_iter().flatten() {
         for inst in r["instances"].as_array().into_iter().flatten() {
             let addr = match inst.get("index_key") {
-                Some(k) => format!("{}.{}[{}]", r["type"].as_str().unwrap(), r["name"].as_str().unwrap(), k),
-                None => format!("{}.{}", r["type"].as_str().unwrap(), r["name"].as_str().unwrap()),
+                Some(k) => format!(
+                    "{}.{}[{}]",
+                    r["type"].as_str().unwrap(),
+                    r["name"].as_str().unwrap(),
+                    k
+                ),
+                None => format!(
+                    "{}.{}",
+                    r["type"].as_str().unwrap(),
+                    r["name"].as_str().unwrap()
+                ),
             };
-            let id = inst["attributes"]["id"].as_str().unwrap_or_default().to_string();
-            assert!(ids.insert(addr.clone(), id).is_none(), "{addr} appears twice in state");
+            let id = inst["attributes"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
+            assert!(
+                ids.insert(addr.clone(), id).is_none(),
+                "{addr} appears twice in state"
+            );
         }
     }
     ids
@@ -57,8 +86,15 @@ fn state_ids(dir: &Path) -> BTreeMap<String, String> {
 /// A pseudo-random number from the clock (no extra dependency; reproducibility is not needed,
 /// every trial checks the same invariants).
 fn random_below(n: u64) -> u64 {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos() as u64;
-    (nanos.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) >> 33) % n
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos() as u64;
+    (nanos
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407)
+        >> 33)
+        % n
 }
 
 #[test]
@@ -86,29 +122,65 @@ fn apply_killed_at_random_instants_loses_nothing_and_converges() {
         let _ = child.wait();
 
         let before = state_ids(dir.path());
-        let plan = infra(dir.path()).args(["plan", "-detailed-exitcode", "-no-color"]).output().unwrap();
+        let plan = infra(dir.path())
+            .args(["plan", "-detailed-exitcode", "-no-color"])
+            .output()
+            .unwrap();
         let plan_out = String::from_utf8_lossy(&plan.stdout);
         let expected_adds = 200 - before.len();
         if expected_adds == 0 {
             assert_eq!(plan.status.code(), Some(0), "trial {trial}: {plan_out}");
         } else {
-            assert_eq!(plan.status.code(), Some(2), "trial {trial}: {plan_out}\n{}", String::from_utf8_lossy(&plan.stderr));
-            assert!(plan_out.contains(&format!("Plan: {expected_adds} to add, 0 to change, 0 to destroy.")), "trial {trial}: {} in state, plan says:\n{plan_out}", before.len());
+            assert_eq!(
+                plan.status.code(),
+                Some(2),
+                "trial {trial}: {plan_out}\n{}",
+                String::from_utf8_lossy(&plan.stderr)
+            );
+            assert!(
+                plan_out.contains(&format!(
+                    "Plan: {expected_adds} to add, 0 to change, 0 to destroy."
+                )),
+                "trial {trial}: {} in state, plan says:\n{plan_out}",
+                before.len()
+            );
         }
-        let apply = infra(dir.path()).args(["apply", "-auto-approve"]).output().unwrap();
-        assert!(apply.status.success(), "trial {trial}: {}", String::from_utf8_lossy(&apply.stderr));
+        let apply = infra(dir.path())
+            .args(["apply", "-auto-approve"])
+            .output()
+            .unwrap();
+        assert!(
+            apply.status.success(),
+            "trial {trial}: {}",
+            String::from_utf8_lossy(&apply.stderr)
+        );
         let after = state_ids(dir.path());
         assert_eq!(after.len(), 200, "trial {trial}");
         for (addr, id) in &before {
-            assert_eq!(after.get(addr), Some(id), "trial {trial}: {addr} was created again");
+            assert_eq!(
+                after.get(addr),
+                Some(id),
+                "trial {trial}: {addr} was created again"
+            );
         }
-        let again = infra(dir.path()).args(["plan", "-detailed-exitcode", "-no-color"]).output().unwrap();
-        assert_eq!(again.status.code(), Some(0), "trial {trial}: {}", String::from_utf8_lossy(&again.stdout));
+        let again = infra(dir.path())
+            .args(["plan", "-detailed-exitcode", "-no-color"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            again.status.code(),
+            Some(0),
+            "trial {trial}: {}",
+            String::from_utf8_lossy(&again.stdout)
+        );
         assert!(String::from_utf8_lossy(&again.stdout).contains("No changes."));
         summary.push(before.len());
     }
     println!("crash trials: {TRIALS}, instances recorded at the kill: {summary:?}");
     // The kills must have landed mid-apply in most trials, or the test proves nothing.
     let mid = summary.iter().filter(|n| **n > 0 && **n < 200).count();
-    assert!(mid >= TRIALS / 2, "only {mid} of {TRIALS} kills landed mid-apply: {summary:?}");
+    assert!(
+        mid >= TRIALS / 2,
+        "only {mid} of {TRIALS} kills landed mid-apply: {summary:?}"
+    );
 }

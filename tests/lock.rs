@@ -6,7 +6,9 @@ use std::process::{Command, Stdio};
 
 fn infra(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_infra"));
-    c.current_dir(dir).env("NO_COLOR", "1").env_remove("INFRA_ENV");
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("INFRA_ENV");
     c
 }
 
@@ -21,7 +23,11 @@ fn concurrent_applies_one_runs_the_other_names_the_holder() {
         .unwrap();
         // Create the database first so both processes race for the lock, not for creating it.
         let init = infra(dir.path()).arg("init").output().unwrap();
-        assert!(init.status.success(), "{}", String::from_utf8_lossy(&init.stderr));
+        assert!(
+            init.status.success(),
+            "{}",
+            String::from_utf8_lossy(&init.stderr)
+        );
         let spawn = || {
             infra(dir.path())
                 .args(["apply", "-auto-approve"])
@@ -43,13 +49,27 @@ fn concurrent_applies_one_runs_the_other_names_the_holder() {
             ),
         };
         let err = String::from_utf8_lossy(&loser.stderr);
-        assert!(err.contains("Error acquiring the state lock"), "trial {trial}: {err}");
-        assert!(err.contains("apply"), "the holder's operation is named: {err}");
+        assert!(
+            err.contains("Error acquiring the state lock"),
+            "trial {trial}: {err}"
+        );
+        assert!(
+            err.contains("apply"),
+            "the holder's operation is named: {err}"
+        );
         let user = std::env::var("USER").unwrap_or_default();
         let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
-        assert!(err.contains(user.trim()) || err.contains(host.trim()), "the holder is named: {err}");
-        assert!(String::from_utf8_lossy(&winner.stdout).contains("Apply complete! Resources: 2 added"));
+        assert!(
+            err.contains(user.trim()) || err.contains(host.trim()),
+            "the holder is named: {err}"
+        );
+        assert!(
+            String::from_utf8_lossy(&winner.stdout).contains("Apply complete! Resources: 2 added")
+        );
         let list = infra(dir.path()).args(["state", "list"]).output().unwrap();
-        assert_eq!(String::from_utf8_lossy(&list.stdout), "null_resource.after\ntime_sleep.wait\n");
+        assert_eq!(
+            String::from_utf8_lossy(&list.stdout),
+            "null_resource.after\ntime_sleep.wait\n"
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! - `no-apply` (optional): stop after the plan (for steps whose plan must fail or that only
 //!   check a plan);
 //! - `apply-fails` (optional): the apply must exit 1.
+//!
 //! `UPDATE_SNAPSHOTS=1` rewrites `plan.txt` files; review every change.
 
 use std::path::{Path, PathBuf};
@@ -21,12 +22,19 @@ fn scenarios_dir() -> PathBuf {
 
 fn infra(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_infra"));
-    c.current_dir(dir).env("NO_COLOR", "1").env_remove("INFRA_ENV").env("TF_IN_AUTOMATION", "1");
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("INFRA_ENV")
+        .env("TF_IN_AUTOMATION", "1");
     c
 }
 
 fn sorted_dirs(p: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(p).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut v: Vec<PathBuf> = std::fs::read_dir(p)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     v.sort();
     v
 }
@@ -41,7 +49,10 @@ fn redact(s: &str, workdir: &Path) -> String {
     while i < chars.len() {
         let run = chars[i..].iter().take_while(|c| c.is_ascii_digit()).count();
         // Only whole numbers: digits inside a hex digest stay.
-        let standalone = (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) && chars.get(i + run).is_none_or(|c| !c.is_ascii_alphanumeric());
+        let standalone = (i == 0 || !chars[i - 1].is_ascii_alphanumeric())
+            && chars
+                .get(i + run)
+                .is_none_or(|c| !c.is_ascii_alphanumeric());
         if run >= 10 && standalone {
             result.push_str("<id>");
             i += run;
@@ -65,12 +76,22 @@ fn redact(s: &str, workdir: &Path) -> String {
 }
 
 fn is_uuid(c: &[char]) -> bool {
-    c.iter().enumerate().all(|(i, ch)| if [8, 13, 18, 23].contains(&i) { *ch == '-' } else { ch.is_ascii_hexdigit() })
+    c.iter().enumerate().all(|(i, ch)| {
+        if [8, 13, 18, 23].contains(&i) {
+            *ch == '-'
+        } else {
+            ch.is_ascii_hexdigit()
+        }
+    })
 }
 
 fn is_timestamp(c: &[char]) -> bool {
     let s: String = c.iter().collect();
-    s.len() == 20 && s.as_bytes()[4] == b'-' && s.as_bytes()[10] == b'T' && s.ends_with('Z') && s.as_bytes()[13] == b':'
+    s.len() == 20
+        && s.as_bytes()[4] == b'-'
+        && s.as_bytes()[10] == b'T'
+        && s.ends_with('Z')
+        && s.as_bytes()[13] == b':'
 }
 
 fn run_scenario(scenario: &Path, update: bool) -> Vec<String> {
@@ -78,13 +99,19 @@ fn run_scenario(scenario: &Path, update: bool) -> Vec<String> {
     let mut problems = Vec::new();
     let mut copied: Vec<PathBuf> = Vec::new();
     for step in sorted_dirs(scenario) {
-        let step_name = format!("{}/{}", scenario.file_name().unwrap().to_string_lossy(), step.file_name().unwrap().to_string_lossy());
+        let step_name = format!(
+            "{}/{}",
+            scenario.file_name().unwrap().to_string_lossy(),
+            step.file_name().unwrap().to_string_lossy()
+        );
         // Each step's files replace the previous step's; state and the files the configuration
         // itself wrote stay.
         // Configuration files go; data files a step ships (a file it edits "out of band") stay.
         for p in copied.drain(..) {
             let in_subdir = p.parent() != Some(work.path());
-            let config_file = p.extension().is_some_and(|x| matches!(x.to_str(), Some("tf" | "tfvars" | "json" | "tpl")));
+            let config_file = p
+                .extension()
+                .is_some_and(|x| matches!(x.to_str(), Some("tf" | "tfvars" | "json" | "tpl")));
             if in_subdir || config_file {
                 let _ = std::fs::remove_file(&p);
             }
@@ -92,20 +119,35 @@ fn run_scenario(scenario: &Path, update: bool) -> Vec<String> {
         copy_tree(&step, work.path(), &mut copied);
         let read_args = |name: &str| -> Vec<String> {
             std::fs::read_to_string(step.join(name))
-                .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
+                .map(|s| {
+                    s.lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         let args = read_args("args");
         let plan_args = read_args("plan-args");
         let apply_args = read_args("apply-args");
-        let plan = infra(work.path()).arg("plan").arg("-no-color").args(&args).args(&plan_args).output().unwrap();
+        let plan = infra(work.path())
+            .arg("plan")
+            .arg("-no-color")
+            .args(&args)
+            .args(&plan_args)
+            .output()
+            .unwrap();
         let mut got = String::from_utf8_lossy(&plan.stdout).into_owned();
         let stderr = String::from_utf8_lossy(&plan.stderr);
         if !stderr.is_empty() {
             got.push_str("--- stderr ---\n");
             got.push_str(&stderr);
         }
-        got.push_str(&format!("--- exit {} ---\n", plan.status.code().unwrap_or(-1)));
+        got.push_str(&format!(
+            "--- exit {} ---\n",
+            plan.status.code().unwrap_or(-1)
+        ));
         let got = redact(&got, work.path());
         let snap = step.join("plan.txt");
         if update {
@@ -119,7 +161,12 @@ fn run_scenario(scenario: &Path, update: bool) -> Vec<String> {
         if step.join("no-apply").exists() {
             continue;
         }
-        let apply = infra(work.path()).args(["apply", "-auto-approve", "-no-color"]).args(&args).args(&apply_args).output().unwrap();
+        let apply = infra(work.path())
+            .args(["apply", "-auto-approve", "-no-color"])
+            .args(&args)
+            .args(&apply_args)
+            .output()
+            .unwrap();
         let should_fail = step.join("apply-fails").exists();
         if apply.status.success() == should_fail {
             problems.push(format!(
@@ -141,7 +188,10 @@ fn copy_tree(from: &Path, to: &Path, copied: &mut Vec<PathBuf>) {
         if p.is_dir() {
             std::fs::create_dir_all(to.join(name)).unwrap();
             copy_tree(&p, &to.join(name), copied);
-        } else if !matches!(name.to_str(), Some("plan.txt" | "args" | "plan-args" | "apply-args" | "no-apply" | "apply-fails")) {
+        } else if !matches!(
+            name.to_str(),
+            Some("plan.txt" | "args" | "plan-args" | "apply-args" | "no-apply" | "apply-fails")
+        ) {
             std::fs::copy(&p, to.join(name)).unwrap();
             copied.push(to.join(name));
         }
@@ -149,7 +199,11 @@ fn copy_tree(from: &Path, to: &Path, copied: &mut Vec<PathBuf>) {
 }
 
 fn diff(want: &str, got: &str) -> String {
-    similar::TextDiff::from_lines(want, got).unified_diff().context_radius(2).header("expected", "got").to_string()
+    similar::TextDiff::from_lines(want, got)
+        .unified_diff()
+        .context_radius(2)
+        .header("expected", "got")
+        .to_string()
 }
 
 #[test]
@@ -160,7 +214,15 @@ fn plan_apply_scenarios() {
     for s in &scenarios {
         problems.extend(run_scenario(s, update));
     }
-    println!("scenarios: {} run, {} problems", scenarios.len(), problems.len());
-    assert!(scenarios.len() >= 40, "expected at least 40 scenarios, found {}", scenarios.len());
+    println!(
+        "scenarios: {} run, {} problems",
+        scenarios.len(),
+        problems.len()
+    );
+    assert!(
+        scenarios.len() >= 40,
+        "expected at least 40 scenarios, found {}",
+        scenarios.len()
+    );
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -43,7 +43,8 @@ impl StoreApplier {
         planned: Option<Value>,
         config: Value,
     ) -> Result<Option<Value>, Diagnostics> {
-        self.run_recorded(change, provider, schema, prior, planned, config, true).await
+        self.run_recorded(change, provider, schema, prior, planned, config, true)
+            .await
     }
 
     /// As [`run`](Self::run); with `record` false the outcome closes the intent without touching
@@ -69,17 +70,36 @@ impl StoreApplier {
         let creating = prior.is_none() && planned.is_some();
         let planned_marks = planned.clone();
         let marker = self.marker(&address);
-        let planned_json = planned.as_ref().map(|v| v.to_json()).unwrap_or(serde_json::Value::Null);
+        let planned_json = planned
+            .as_ref()
+            .map(|v| v.to_json())
+            .unwrap_or(serde_json::Value::Null);
         let store = self.store.clone();
         let env = self.environment.clone();
-        let intent = Intent { address: address.clone(), action: action_name.to_string(), marker: marker.clone(), planned: planned_json };
+        let intent = Intent {
+            address: address.clone(),
+            action: action_name.to_string(),
+            marker: marker.clone(),
+            planned: planned_json,
+        };
         let intent_id = tokio::task::spawn_blocking(move || store.begin_intent(&env, intent))
             .await
             .expect("intent task")
             .map_err(state_diag)?;
-        let action = if creating && change.action.is_replace() { Action::Create } else { change.action };
-        let shown_action = if action_name == "delete" { Action::Delete } else { action };
-        self.progress.event(ProgressEvent::Started { address: address.clone(), action: shown_action });
+        let action = if creating && change.action.is_replace() {
+            Action::Create
+        } else {
+            change.action
+        };
+        let shown_action = if action_name == "delete" {
+            Action::Delete
+        } else {
+            action
+        };
+        self.progress.event(ProgressEvent::Started {
+            address: address.clone(),
+            action: shown_action,
+        });
         let started = Instant::now();
         let result = provider
             .apply(ApplyRequest {
@@ -93,12 +113,27 @@ impl StoreApplier {
         let new = match result {
             Ok(v) => v,
             Err(d) => {
-                self.progress.event(ProgressEvent::Failed { address: address.clone(), action: shown_action, elapsed: started.elapsed() });
+                self.progress.event(ProgressEvent::Failed {
+                    address: address.clone(),
+                    action: shown_action,
+                    elapsed: started.elapsed(),
+                });
                 // The provider says nothing was done: close the intent without a change.
                 let store = self.store.clone();
                 let env = self.environment.clone();
-                let _ = tokio::task::spawn_blocking(move || store.resolve_intent(&env, intent_id)).await;
-                return Err(Diagnostics(d.into_iter().map(|x| if x.address.is_none() { x.with_address(address.clone()) } else { x }).collect()));
+                let _ = tokio::task::spawn_blocking(move || store.resolve_intent(&env, intent_id))
+                    .await;
+                return Err(Diagnostics(
+                    d.into_iter()
+                        .map(|x| {
+                            if x.address.is_none() {
+                                x.with_address(address.clone())
+                            } else {
+                                x
+                            }
+                        })
+                        .collect(),
+                ));
             }
         };
         let new = new.map(|v| infra_plan::state_values::mark_sensitive(v, schema));
@@ -110,27 +145,60 @@ impl StoreApplier {
         if !record {
             let store = self.store.clone();
             let env = self.environment.clone();
-            tokio::task::spawn_blocking(move || store.resolve_intent(&env, intent_id)).await.expect("intent task").map_err(state_diag)?;
-            self.progress.event(ProgressEvent::Finished { address, action: shown_action, elapsed: started.elapsed(), id: None });
+            tokio::task::spawn_blocking(move || store.resolve_intent(&env, intent_id))
+                .await
+                .expect("intent task")
+                .map_err(state_diag)?;
+            self.progress.event(ProgressEvent::Finished {
+                address,
+                action: shown_action,
+                elapsed: started.elapsed(),
+                id: None,
+            });
             return Ok(new);
         }
         let instance = new.as_ref().map(|v| instance_for(change, v, schema));
-        let id = new.as_ref().and_then(|v| v.entries().and_then(|m| m.get("id")).and_then(|i| i.as_str().map(str::to_string)));
+        let id = new.as_ref().and_then(|v| {
+            v.entries()
+                .and_then(|m| m.get("id"))
+                .and_then(|i| i.as_str().map(str::to_string))
+        });
         let store = self.store.clone();
         let env = self.environment.clone();
-        let commit = Change { address: address.clone(), new: instance, intent: Some(intent_id), operation: "apply".into() };
-        tokio::task::spawn_blocking(move || store.commit_change(&env, commit)).await.expect("commit task").map_err(state_diag)?;
-        self.progress.event(ProgressEvent::Finished { address, action: shown_action, elapsed: started.elapsed(), id });
+        let commit = Change {
+            address: address.clone(),
+            new: instance,
+            intent: Some(intent_id),
+            operation: "apply".into(),
+        };
+        tokio::task::spawn_blocking(move || store.commit_change(&env, commit))
+            .await
+            .expect("commit task")
+            .map_err(state_diag)?;
+        self.progress.event(ProgressEvent::Finished {
+            address,
+            action: shown_action,
+            elapsed: started.elapsed(),
+            id,
+        });
         Ok(new)
     }
 }
 
 /// The state row for an instance's new value.
-pub fn instance_for(change: &ResourceChange, v: &Value, schema: &ResourceSchema) -> ResourceInstance {
+pub fn instance_for(
+    change: &ResourceChange,
+    v: &Value,
+    schema: &ResourceSchema,
+) -> ResourceInstance {
     let (attributes, sensitive) = value_to_state(v, Some(schema));
     let r = &change.addr.resource;
     ResourceInstance {
-        module: if r.module.is_root() { String::new() } else { r.module.to_string() },
+        module: if r.module.is_root() {
+            String::new()
+        } else {
+            r.module.to_string()
+        },
         mode: r.mode,
         type_name: r.ty.clone(),
         name: r.name.clone(),
@@ -156,15 +224,37 @@ impl Applier for StoreApplier {
     ) -> Result<Option<Value>, Diagnostics> {
         if change.action == Action::Read {
             // A data source: nothing to call, just record what was read.
-            let Some(v) = change.after.clone() else { return Ok(None) };
+            let Some(v) = change.after.clone() else {
+                return Ok(None);
+            };
             let instance = instance_for(&change, &v, schema);
             let store = self.store.clone();
             let env = self.environment.clone();
-            let commit = Change { address: change.addr.to_string(), new: Some(instance), intent: None, operation: "read".into() };
-            tokio::task::spawn_blocking(move || store.commit_change(&env, commit)).await.expect("commit task").map_err(state_diag)?;
+            let commit = Change {
+                address: change.addr.to_string(),
+                new: Some(instance),
+                intent: None,
+                operation: "read".into(),
+            };
+            tokio::task::spawn_blocking(move || store.commit_change(&env, commit))
+                .await
+                .expect("commit task")
+                .map_err(state_diag)?;
             return Ok(Some(v));
         }
-        let prior = if change.action.is_replace() { None } else { change.before.clone() };
-        self.run(&change, &provider, schema, prior, change.after.clone(), config).await
+        let prior = if change.action.is_replace() {
+            None
+        } else {
+            change.before.clone()
+        };
+        self.run(
+            &change,
+            &provider,
+            schema,
+            prior,
+            change.after.clone(),
+            config,
+        )
+        .await
     }
 }

@@ -57,7 +57,12 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
     let mut out = ApplyOutcome::default();
     let env = ctx.options.environment.clone();
     let run_id = infra_state::new_uuid();
-    let applier = Arc::new(StoreApplier { store: ctx.store.clone(), environment: env.clone(), progress: ctx.progress.clone(), run_id });
+    let applier = Arc::new(StoreApplier {
+        store: ctx.store.clone(),
+        environment: env.clone(),
+        progress: ctx.progress.clone(),
+        run_id,
+    });
 
     // Providers configured for the deletes (the walk configures its own).
     let state_now = match load_state(ctx).await {
@@ -81,7 +86,9 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
         .changes
         .iter()
         .filter_map(|c| match &c.reason {
-            Some(infra_plan::Reason::MovedFrom(from) | infra_plan::Reason::ImplicitMove(from)) if state_now.resources.contains_key(from) => {
+            Some(infra_plan::Reason::MovedFrom(from) | infra_plan::Reason::ImplicitMove(from))
+                if state_now.resources.contains_key(from) =>
+            {
                 Some((from.clone(), c.addr.to_string()))
             }
             _ => None,
@@ -90,7 +97,10 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
     for (from, to) in moves {
         let store = ctx.store.clone();
         let env2 = env.clone();
-        if let Err(e) = tokio::task::spawn_blocking(move || store.move_instance(&env2, &from, &to)).await.expect("move task") {
+        if let Err(e) = tokio::task::spawn_blocking(move || store.move_instance(&env2, &from, &to))
+            .await
+            .expect("move task")
+        {
             out.diagnostics.extend(applier::state_diag(e));
             return out;
         }
@@ -104,7 +114,12 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
     };
 
     // Phase 1: deletes, and the delete half of delete-then-create replacements.
-    let deletes: Vec<ResourceChange> = plan.changes.iter().filter(|c| matches!(c.action, Action::Delete | Action::DeleteThenCreate)).cloned().collect();
+    let deletes: Vec<ResourceChange> = plan
+        .changes
+        .iter()
+        .filter(|c| matches!(c.action, Action::Delete | Action::DeleteThenCreate))
+        .cloned()
+        .collect();
     let (done, diags) = run_deletes(ctx, &applier, &providers, &state_now.resources, deletes).await;
     out.destroyed += done.iter().filter(|c| c.action == Action::Delete).count();
     out.diagnostics.extend(diags);
@@ -125,12 +140,24 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
             }
         };
         let mut walk_plan = plan.clone();
-        walk_plan.changes.retain(|c| !failed_replacements.contains(&c.addr.to_string()));
-        let mode = WalkMode::Apply { plan: Arc::new(walk_plan), applier: applier.clone() };
+        walk_plan
+            .changes
+            .retain(|c| !failed_replacements.contains(&c.addr.to_string()));
+        let mode = WalkMode::Apply {
+            plan: Arc::new(walk_plan),
+            applier: applier.clone(),
+        };
         let mut options = ctx.options.clone();
         options.refresh = false;
         options.mode = PlanMode::Normal;
-        let walker = match Walker::new(ctx.config.clone(), ctx.registry.clone(), state_now, options, mode, ctx.cancelled.clone()) {
+        let walker = match Walker::new(
+            ctx.config.clone(),
+            ctx.registry.clone(),
+            state_now,
+            options,
+            mode,
+            ctx.cancelled.clone(),
+        ) {
             Ok(w) => Arc::new(w),
             Err(d) => {
                 out.diagnostics.extend(d);
@@ -156,20 +183,35 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
         }
         out.outputs = walker.root_outputs();
         // Phase 3: the old objects of create-before-destroy replacements.
-        let cbd: Vec<ResourceChange> = plan.changes.iter().filter(|c| c.action == Action::CreateThenDelete).cloned().collect();
+        let cbd: Vec<ResourceChange> = plan
+            .changes
+            .iter()
+            .filter(|c| c.action == Action::CreateThenDelete)
+            .cloned()
+            .collect();
         if !cbd.is_empty() && !out.diagnostics.has_errors() {
-            let (done, diags) = run_deletes_recorded(ctx, &applier, &providers, &BTreeMap::new(), cbd, false).await;
+            let (done, diags) =
+                run_deletes_recorded(ctx, &applier, &providers, &BTreeMap::new(), cbd, false).await;
             out.destroyed += done.len();
             out.diagnostics.extend(diags);
         }
-        out.destroyed += done.iter().filter(|c| c.action == Action::DeleteThenCreate).count();
+        out.destroyed += done
+            .iter()
+            .filter(|c| c.action == Action::DeleteThenCreate)
+            .count();
         if !out.diagnostics.has_errors() || !out.outputs.is_empty() {
-            save_outputs(ctx, &walker, &out.outputs).await.unwrap_or_else(|d| out.diagnostics.extend(d));
+            save_outputs(ctx, &walker, &out.outputs)
+                .await
+                .unwrap_or_else(|d| out.diagnostics.extend(d));
         }
     } else {
         let store = ctx.store.clone();
         let env2 = env.clone();
-        if let Err(e) = tokio::task::spawn_blocking(move || store.set_outputs(&env2, BTreeMap::new())).await.expect("outputs task") {
+        if let Err(e) =
+            tokio::task::spawn_blocking(move || store.set_outputs(&env2, BTreeMap::new()))
+                .await
+                .expect("outputs task")
+        {
             out.diagnostics.extend(applier::state_diag(e));
         }
     }
@@ -180,19 +222,28 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
 async fn load_state(ctx: &ApplyContext) -> Result<infra_state::StateSnapshot, Diagnostics> {
     let store = ctx.store.clone();
     let env = ctx.options.environment.clone();
-    tokio::task::spawn_blocking(move || store.load(&env)).await.expect("load task").map_err(applier::state_diag)
+    tokio::task::spawn_blocking(move || store.load(&env))
+        .await
+        .expect("load task")
+        .map_err(applier::state_diag)
 }
 
 /// The changes that really landed (after a failure), by comparing with the state.
 async fn recount(ctx: &ApplyContext, plan: &Plan, out: &mut ApplyOutcome) {
-    let Ok(now) = load_state(ctx).await.map(|s| s.resources) else { return };
+    let Ok(now) = load_state(ctx).await.map(|s| s.resources) else {
+        return;
+    };
     let (mut added, mut changed) = (0, 0);
     for c in &plan.changes {
         let addr = c.addr.to_string();
         let Some(inst) = now.get(&addr) else { continue };
         let before = c.before.as_ref().map(|v| v.to_json());
         match c.action {
-            Action::Create | Action::DeleteThenCreate | Action::CreateThenDelete if Some(&inst.attributes) != before.as_ref() => added += 1,
+            Action::Create | Action::DeleteThenCreate | Action::CreateThenDelete
+                if Some(&inst.attributes) != before.as_ref() =>
+            {
+                added += 1
+            }
             Action::Update if Some(&inst.attributes) != before.as_ref() => changed += 1,
             _ => {}
         }
@@ -201,7 +252,11 @@ async fn recount(ctx: &ApplyContext, plan: &Plan, out: &mut ApplyOutcome) {
     out.changed = changed;
 }
 
-async fn save_outputs(ctx: &ApplyContext, walker: &Walker, outputs: &BTreeMap<String, Value>) -> Result<(), Diagnostics> {
+async fn save_outputs(
+    ctx: &ApplyContext,
+    walker: &Walker,
+    outputs: &BTreeMap<String, Value>,
+) -> Result<(), Diagnostics> {
     let declared = &walker_config(walker).module.outputs;
     let mut values = BTreeMap::new();
     for (name, v) in outputs {
@@ -210,11 +265,21 @@ async fn save_outputs(ctx: &ApplyContext, walker: &Walker, outputs: &BTreeMap<St
         }
         let (plain, marked) = v.clone().unmark_deep();
         let sensitive = marked || declared.get(name).is_some_and(|o| o.sensitive);
-        values.insert(name.clone(), OutputValue { value: plain.to_json(), ty: plain.ty().to_json(), sensitive });
+        values.insert(
+            name.clone(),
+            OutputValue {
+                value: plain.to_json(),
+                ty: plain.ty().to_json(),
+                sensitive,
+            },
+        );
     }
     let store = ctx.store.clone();
     let env = ctx.options.environment.clone();
-    tokio::task::spawn_blocking(move || store.set_outputs(&env, values)).await.expect("outputs task").map_err(applier::state_diag)?;
+    tokio::task::spawn_blocking(move || store.set_outputs(&env, values))
+        .await
+        .expect("outputs task")
+        .map_err(applier::state_diag)?;
     Ok(())
 }
 
@@ -329,14 +394,20 @@ async fn run_deletes_recorded(
     (done, diags)
 }
 
-fn spawn_stopper(stop: Arc<tokio::sync::Notify>, providers: Arc<providers::ProviderMap>) -> tokio::task::JoinHandle<()> {
+fn spawn_stopper(
+    stop: Arc<tokio::sync::Notify>,
+    providers: Arc<providers::ProviderMap>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         stop.notified().await;
         providers.stop_all();
     })
 }
 
-fn spawn_walk_stopper(stop: Arc<tokio::sync::Notify>, walker: Arc<Walker>) -> tokio::task::JoinHandle<()> {
+fn spawn_walk_stopper(
+    stop: Arc<tokio::sync::Notify>,
+    walker: Arc<Walker>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         stop.notified().await;
         walker.stop_providers();

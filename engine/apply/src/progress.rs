@@ -8,11 +8,26 @@ use infra_plan::Action;
 /// Something that happened to one resource instance.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProgressEvent {
-    Started { address: String, action: Action },
-    Finished { address: String, action: Action, elapsed: Duration, id: Option<String> },
-    Failed { address: String, action: Action, elapsed: Duration },
+    Started {
+        address: String,
+        action: Action,
+    },
+    Finished {
+        address: String,
+        action: Action,
+        elapsed: Duration,
+        id: Option<String>,
+    },
+    Failed {
+        address: String,
+        action: Action,
+        elapsed: Duration,
+    },
     /// An open intent from an interrupted run was resolved before planning.
-    Recovered { address: String, outcome: String },
+    Recovered {
+        address: String,
+        outcome: String,
+    },
 }
 
 /// Receives progress events (from many tasks at once).

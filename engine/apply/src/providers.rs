@@ -46,7 +46,10 @@ impl ProviderMap {
         }
         let (source, _) = parse_state_addr(addr)?;
         let p = self.registry.by_source(&source)?();
-        self.map.lock().expect("lock").insert(addr.to_string(), p.clone());
+        self.map
+            .lock()
+            .expect("lock")
+            .insert(addr.to_string(), p.clone());
         Some(p)
     }
 
@@ -59,25 +62,40 @@ impl ProviderMap {
 
 /// Configures every provider the configuration declares (evaluating its `provider` blocks with
 /// the current state's values) and returns them by state address.
-pub async fn configured(ctx: &ApplyContext, state: &StateSnapshot) -> Result<Arc<ProviderMap>, Diagnostics> {
+pub async fn configured(
+    ctx: &ApplyContext,
+    state: &StateSnapshot,
+) -> Result<Arc<ProviderMap>, Diagnostics> {
     let mut options = ctx.options.clone();
     options.mode = PlanMode::RefreshOnly;
     options.refresh = false;
-    let walker = Walker::new(ctx.config.clone(), ctx.registry.clone(), state.clone(), options, WalkMode::Plan, Arc::new(AtomicBool::new(false)))?;
+    let walker = Walker::new(
+        ctx.config.clone(),
+        ctx.registry.clone(),
+        state.clone(),
+        options,
+        WalkMode::Plan,
+        Arc::new(AtomicBool::new(false)),
+    )?;
     let walker = Arc::new(walker);
     walker.run().await;
     let mut map = HashMap::new();
     for (addr, p) in walker.configured_providers() {
         map.insert(addr, p);
     }
-    let pm = ProviderMap { map: Mutex::new(map), registry: ctx.registry.clone() };
+    let pm = ProviderMap {
+        map: Mutex::new(map),
+        registry: ctx.registry.clone(),
+    };
     // Providers the configuration no longer mentions still need configuring (empty config).
     for inst in state.resources.values() {
         if pm.map.lock().expect("lock").contains_key(&inst.provider) {
             continue;
         }
         if let Some(p) = pm.get(&inst.provider) {
-            let _ = p.configure(&Value::Null(p.schema().provider.value_type())).await;
+            let _ = p
+                .configure(&Value::Null(p.schema().provider.value_type()))
+                .await;
         }
     }
     Ok(Arc::new(pm))

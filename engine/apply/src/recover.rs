@@ -23,7 +23,10 @@ pub async fn recover(ctx: &ApplyContext) -> Diagnostics {
     let env = ctx.options.environment.clone();
     let store = ctx.store.clone();
     let e2 = env.clone();
-    let intents = match tokio::task::spawn_blocking(move || store.open_intents(&e2)).await.expect("intents task") {
+    let intents = match tokio::task::spawn_blocking(move || store.open_intents(&e2))
+        .await
+        .expect("intents task")
+    {
         Ok(i) => i,
         Err(e) => return state_diag(e),
     };
@@ -32,7 +35,10 @@ pub async fn recover(ctx: &ApplyContext) -> Diagnostics {
     }
     let store = ctx.store.clone();
     let e2 = env.clone();
-    let state = match tokio::task::spawn_blocking(move || store.load(&e2)).await.expect("load task") {
+    let state = match tokio::task::spawn_blocking(move || store.load(&e2))
+        .await
+        .expect("load task")
+    {
         Ok(s) => s,
         Err(e) => return state_diag(e),
     };
@@ -47,11 +53,20 @@ pub async fn recover(ctx: &ApplyContext) -> Diagnostics {
             _ => None,
         };
         let Some(addr) = addr else {
-            diags.push(Diagnostic::warning("Unresolvable intent", format!("The open intent for `{}` names no resource instance; it was left open.", intent.address)));
+            diags.push(Diagnostic::warning(
+                "Unresolvable intent",
+                format!(
+                    "The open intent for `{}` names no resource instance; it was left open.",
+                    intent.address
+                ),
+            ));
             continue;
         };
         let existing = state.resources.get(&intent.address).cloned();
-        let provider_addr = existing.as_ref().map(|e| e.provider.clone()).or_else(|| provider_from_config(ctx, &addr));
+        let provider_addr = existing
+            .as_ref()
+            .map(|e| e.provider.clone())
+            .or_else(|| provider_from_config(ctx, &addr));
         let change = ResourceChange {
             addr: addr.clone(),
             provider: provider_addr.unwrap_or_default(),
@@ -60,7 +75,10 @@ pub async fn recover(ctx: &ApplyContext) -> Diagnostics {
             after: None,
             requires_replace: Vec::new(),
             reason: None,
-            dependencies: existing.as_ref().map(|e| e.dependencies.clone()).unwrap_or_default(),
+            dependencies: existing
+                .as_ref()
+                .map(|e| e.dependencies.clone())
+                .unwrap_or_default(),
             schema_version: 0,
         };
         let Some((provider, schema)) = providers.for_change(&change) else {
@@ -75,7 +93,11 @@ pub async fn recover(ctx: &ApplyContext) -> Diagnostics {
             provider.find_by_intent(&ty, &intent.marker).await
         } else {
             match &existing {
-                Some(e) => provider.read(&ty, &infra_plan::state_values::instance_value(e, &schema)).await,
+                Some(e) => {
+                    provider
+                        .read(&ty, &infra_plan::state_values::instance_value(e, &schema))
+                        .await
+                }
                 None => Ok(None),
             }
         };
@@ -101,13 +123,24 @@ pub async fn recover(ctx: &ApplyContext) -> Diagnostics {
             if new.is_none() && existing.is_none() {
                 store.resolve_intent(&e2, id).map(|_| 0)
             } else {
-                store.commit_change(&e2, Change { address, new, intent: Some(id), operation: "recover".into() })
+                store.commit_change(
+                    &e2,
+                    Change {
+                        address,
+                        new,
+                        intent: Some(id),
+                        operation: "recover".into(),
+                    },
+                )
             }
         })
         .await
         .expect("recover task");
         match result {
-            Ok(_) => ctx.progress.event(ProgressEvent::Recovered { address: intent.address.clone(), outcome: outcome.to_string() }),
+            Ok(_) => ctx.progress.event(ProgressEvent::Recovered {
+                address: intent.address.clone(),
+                outcome: outcome.to_string(),
+            }),
             Err(e) => diags.extend(state_diag(e)),
         }
     }
@@ -115,7 +148,10 @@ pub async fn recover(ctx: &ApplyContext) -> Diagnostics {
 }
 
 /// The provider address the configuration gives a resource (for intents of objects not in state).
-fn provider_from_config(ctx: &ApplyContext, addr: &infra_core::addr::ResourceInstanceAddr) -> Option<String> {
+fn provider_from_config(
+    ctx: &ApplyContext,
+    addr: &infra_core::addr::ResourceInstanceAddr,
+) -> Option<String> {
     let path = addr.resource.module.static_path();
     let cfg = infra_plan::walker::module_at(&ctx.config, &path)?;
     let res = cfg.module.resources.get(&addr.resource.local())?;
@@ -123,5 +159,8 @@ fn provider_from_config(ctx: &ApplyContext, addr: &infra_core::addr::ResourceIns
     let local_name = key.split('.').next().unwrap_or(&key).to_string();
     let alias = key.split_once('.').map(|(_, a)| a.to_string());
     let source = infra_plan::providers::provider_source(&ctx.config, &path, &local_name);
-    Some(infra_plan::providers::provider_state_addr(&source, alias.as_deref()))
+    Some(infra_plan::providers::provider_state_addr(
+        &source,
+        alias.as_deref(),
+    ))
 }

@@ -66,7 +66,12 @@ pub struct ConsoleArgs {
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<String>,
     /// The environment (`terraform.workspace` evaluates to it).
-    #[arg(short = 'e', long = "env", env = "INFRA_ENV", default_value = "default")]
+    #[arg(
+        short = 'e',
+        long = "env",
+        env = "INFRA_ENV",
+        default_value = "default"
+    )]
     pub env: String,
     /// The module directory (default: the current directory).
     pub dir: Option<String>,
@@ -106,7 +111,12 @@ pub struct RunArgs {
     #[arg(long = "var-file", value_name = "FILE")]
     pub var_files: Vec<String>,
     /// The environment whose state to use (`terraform.workspace` evaluates to it).
-    #[arg(short = 'e', long = "env", env = "INFRA_ENV", default_value = "default")]
+    #[arg(
+        short = 'e',
+        long = "env",
+        env = "INFRA_ENV",
+        default_value = "default"
+    )]
     pub env: String,
     /// Limit the operation to these resources (and what they depend on).
     #[arg(long = "target", value_name = "ADDRESS")]
@@ -178,7 +188,12 @@ pub struct ApplyArgs {
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// The environment to prepare.
-    #[arg(short = 'e', long = "env", env = "INFRA_ENV", default_value = "default")]
+    #[arg(
+        short = 'e',
+        long = "env",
+        env = "INFRA_ENV",
+        default_value = "default"
+    )]
     pub env: String,
     /// Disable colour.
     #[arg(long)]
@@ -190,7 +205,12 @@ pub struct InitArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    #[arg(short = 'e', long = "env", env = "INFRA_ENV", default_value = "default")]
+    #[arg(
+        short = 'e',
+        long = "env",
+        env = "INFRA_ENV",
+        default_value = "default"
+    )]
     pub env: String,
     /// Print as JSON (`{"name": {"sensitive": …, "type": …, "value": …}}`).
     #[arg(long)]
@@ -206,7 +226,12 @@ pub struct OutputArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    #[arg(short = 'e', long = "env", env = "INFRA_ENV", default_value = "default")]
+    #[arg(
+        short = 'e',
+        long = "env",
+        env = "INFRA_ENV",
+        default_value = "default"
+    )]
     pub env: String,
     #[arg(long)]
     pub json: bool,
@@ -218,7 +243,12 @@ pub struct ShowArgs {
 
 #[derive(Debug, Args)]
 pub struct StateArgs {
-    #[arg(short = 'e', long = "env", env = "INFRA_ENV", default_value = "default")]
+    #[arg(
+        short = 'e',
+        long = "env",
+        env = "INFRA_ENV",
+        default_value = "default"
+    )]
     pub env: String,
     /// Disable colour.
     #[arg(long)]
@@ -306,7 +336,12 @@ pub struct GraphArgs {
 
 #[derive(Debug, Args)]
 pub struct ForceUnlockArgs {
-    #[arg(short = 'e', long = "env", env = "INFRA_ENV", default_value = "default")]
+    #[arg(
+        short = 'e',
+        long = "env",
+        env = "INFRA_ENV",
+        default_value = "default"
+    )]
     pub env: String,
     /// Disable colour.
     #[arg(long)]
@@ -336,8 +371,15 @@ pub fn normalize_args(args: Vec<String>) -> Vec<String> {
         let is_long_single = a.starts_with('-')
             && !a.starts_with("--")
             && a.len() > 2
-            && a[1..].chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && a[1..].split('=').next().is_some_and(|n| n.len() > 1 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+            && a[1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+            && a[1..].split('=').next().is_some_and(|n| {
+                n.len() > 1
+                    && n.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            });
         if is_long_single {
             out.push(format!("-{a}"));
         } else {
@@ -357,10 +399,22 @@ mod tests {
 
     #[test]
     fn single_dash_long_flags_become_double_dash() {
-        assert_eq!(norm(&["infra", "-chdir=x", "validate", "-json"]), ["infra", "--chdir=x", "validate", "--json"]);
-        assert_eq!(norm(&["infra", "console", "-var", "a=-5"]), ["infra", "console", "--var", "a=-5"]);
-        assert_eq!(norm(&["infra", "console", "-e", "prod"]), ["infra", "console", "-e", "prod"]);
+        assert_eq!(
+            norm(&["infra", "-chdir=x", "validate", "-json"]),
+            ["infra", "--chdir=x", "validate", "--json"]
+        );
+        assert_eq!(
+            norm(&["infra", "console", "-var", "a=-5"]),
+            ["infra", "console", "--var", "a=-5"]
+        );
+        assert_eq!(
+            norm(&["infra", "console", "-e", "prod"]),
+            ["infra", "console", "-e", "prod"]
+        );
         assert_eq!(norm(&["infra", "fmt", "-"]), ["infra", "fmt", "-"]);
-        assert_eq!(norm(&["infra", "fmt", "--check"]), ["infra", "fmt", "--check"]);
+        assert_eq!(
+            norm(&["infra", "fmt", "--check"]),
+            ["infra", "fmt", "--check"]
+        );
     }
 }

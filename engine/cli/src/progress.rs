@@ -12,7 +12,9 @@ use infra_plan::Action;
 /// Terraform's verbs for an action: (starting, finished).
 pub fn verbs(a: Action) -> (&'static str, &'static str) {
     match a {
-        Action::Create | Action::CreateThenDelete | Action::DeleteThenCreate => ("Creating...", "Creation complete"),
+        Action::Create | Action::CreateThenDelete | Action::DeleteThenCreate => {
+            ("Creating...", "Creation complete")
+        }
         Action::Update => ("Modifying...", "Modifications complete"),
         Action::Delete => ("Destroying...", "Destruction complete"),
         Action::Read => ("Reading...", "Read complete"),
@@ -23,14 +25,34 @@ pub fn verbs(a: Action) -> (&'static str, &'static str) {
 /// The line printed when a change finishes (or fails).
 pub fn finished_line(e: &ProgressEvent) -> Option<String> {
     match e {
-        ProgressEvent::Finished { address, action, elapsed, id } => {
-            let id = id.as_ref().map(|i| format!(" [id={i}]")).unwrap_or_default();
-            Some(format!("{address}: {} after {}{id}", verbs(*action).1, human_elapsed(*elapsed)))
+        ProgressEvent::Finished {
+            address,
+            action,
+            elapsed,
+            id,
+        } => {
+            let id = id
+                .as_ref()
+                .map(|i| format!(" [id={i}]"))
+                .unwrap_or_default();
+            Some(format!(
+                "{address}: {} after {}{id}",
+                verbs(*action).1,
+                human_elapsed(*elapsed)
+            ))
         }
-        ProgressEvent::Failed { address, action, elapsed } => {
-            Some(format!("{address}: {} failed after {}", verbs(*action).0.trim_end_matches("..."), human_elapsed(*elapsed)))
+        ProgressEvent::Failed {
+            address,
+            action,
+            elapsed,
+        } => Some(format!(
+            "{address}: {} failed after {}",
+            verbs(*action).0.trim_end_matches("..."),
+            human_elapsed(*elapsed)
+        )),
+        ProgressEvent::Recovered { address, outcome } => {
+            Some(format!("{address}: interrupted change resolved: {outcome}"))
         }
-        ProgressEvent::Recovered { address, outcome } => Some(format!("{address}: interrupted change resolved: {outcome}")),
         ProgressEvent::Started { .. } => None,
     }
 }
@@ -51,7 +73,9 @@ pub struct LineProgress;
 impl ProgressSink for LineProgress {
     fn event(&self, e: ProgressEvent) {
         match &e {
-            ProgressEvent::Started { address, action } => eprintln!("{address}: {}", verbs(*action).0),
+            ProgressEvent::Started { address, action } => {
+                eprintln!("{address}: {}", verbs(*action).0)
+            }
             _ => {
                 if let Some(line) = finished_line(&e) {
                     eprintln!("{line}");
@@ -69,7 +93,10 @@ pub struct LiveProgress {
 
 impl LiveProgress {
     pub fn new() -> LiveProgress {
-        LiveProgress { multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()), bars: Mutex::new(HashMap::new()) }
+        LiveProgress {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+            bars: Mutex::new(HashMap::new()),
+        }
     }
 }
 
@@ -78,14 +105,19 @@ impl ProgressSink for LiveProgress {
         match &e {
             ProgressEvent::Started { address, action } => {
                 let bar = self.multi.add(ProgressBar::new_spinner());
-                bar.set_style(ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").unwrap_or_else(|_| ProgressStyle::default_spinner()));
+                bar.set_style(
+                    ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
                 bar.set_message(format!("{address}: {}", verbs(*action).0));
                 bar.enable_steady_tick(Duration::from_millis(120));
                 self.bars.lock().expect("lock").insert(address.clone(), bar);
             }
             _ => {
                 let address = match &e {
-                    ProgressEvent::Finished { address, .. } | ProgressEvent::Failed { address, .. } | ProgressEvent::Recovered { address, .. } => address.clone(),
+                    ProgressEvent::Finished { address, .. }
+                    | ProgressEvent::Failed { address, .. }
+                    | ProgressEvent::Recovered { address, .. } => address.clone(),
                     ProgressEvent::Started { .. } => unreachable!("handled above"),
                 };
                 if let Some(bar) = self.bars.lock().expect("lock").remove(&address) {

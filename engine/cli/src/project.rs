@@ -61,7 +61,12 @@ pub fn load(dir: &Path, vars: &[String], var_files: &[String]) -> Loaded {
     let (variables, vdiags) = collect_variable_values(&config.module, &cli, &env);
     diags.extend(vdiags);
     let sources = crate::commands::config_sources(&config);
-    Loaded { config: Arc::new(config), variables, sources, diagnostics: diags }
+    Loaded {
+        config: Arc::new(config),
+        variables,
+        sources,
+        diagnostics: diags,
+    }
 }
 
 /// Prints diagnostics to stderr.
@@ -75,7 +80,9 @@ pub fn report(diags: &Diagnostics, sources: &Sources, color: bool) {
 /// A state error as a diagnostic.
 pub fn state_error(e: &StateError) -> Diagnostic {
     match e {
-        StateError::Locked { .. } => Diagnostic::error("Error acquiring the state lock", format!("{e}")),
+        StateError::Locked { .. } => {
+            Diagnostic::error("Error acquiring the state lock", format!("{e}"))
+        }
         _ => Diagnostic::error("Failed to load state", format!("{e}")),
     }
 }
@@ -107,10 +114,16 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
         return Err(format!("invalid duration {s:?}"));
     }
     while !rest.is_empty() {
-        let n = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(|| format!("invalid duration {s:?}: missing unit"))?;
-        let value: f64 = rest[..n].parse().map_err(|_| format!("invalid duration {s:?}"))?;
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(|| format!("invalid duration {s:?}: missing unit"))?;
+        let value: f64 = rest[..n]
+            .parse()
+            .map_err(|_| format!("invalid duration {s:?}"))?;
         rest = &rest[n..];
-        let unit_len = rest.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
         let factor = match &rest[..unit_len] {
             "ns" => 1e-9,
             "us" | "µs" => 1e-6,

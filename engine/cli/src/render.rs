@@ -35,19 +35,39 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         Severity::Error => Level::Error,
         Severity::Warning => Level::Warning,
     };
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     let title = d.summary.as_str();
     // annotate-snippets adds `:line:col` to the origin itself.
-    let origin = d.subject.as_ref().map(|r| r.filename.to_string()).unwrap_or_default();
-    let mut out = match d.subject.as_ref().and_then(|r| sources.get(&r.filename).map(|f| (r, f))) {
+    let origin = d
+        .subject
+        .as_ref()
+        .map(|r| r.filename.to_string())
+        .unwrap_or_default();
+    let mut out = match d
+        .subject
+        .as_ref()
+        .and_then(|r| sources.get(&r.filename).map(|f| (r, f)))
+    {
         Some((r, file)) => {
             let text = file.text();
             // Show the lines of the subject (and the context, if wider) only.
-            let first_line = d.context.as_ref().map_or(r.start.line, |c| c.start.line.min(r.start.line));
+            let first_line = d
+                .context
+                .as_ref()
+                .map_or(r.start.line, |c| c.start.line.min(r.start.line));
             let last_line = r.end.line.max(r.start.line);
-            let line_starts: Vec<usize> = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+            let line_starts: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
             let from = line_starts.get(first_line - 1).copied().unwrap_or(0);
-            let to = line_starts.get(last_line).map_or(text.len(), |e| e.saturating_sub(1)).max(from);
+            let to = line_starts
+                .get(last_line)
+                .map_or(text.len(), |e| e.saturating_sub(1))
+                .max(from);
             let excerpt = &text[from..to.min(text.len())];
             let mut start = r.start.byte.saturating_sub(from).min(excerpt.len());
             let mut end = r.end.byte.saturating_sub(from).min(excerpt.len());
@@ -81,7 +101,11 @@ pub fn render_human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
 
 /// Renders every diagnostic for a terminal, separated by blank lines.
 pub fn render_all(diags: &Diagnostics, sources: &Sources, color: bool) -> String {
-    diags.iter().map(|d| render_human(d, sources, color)).collect::<Vec<_>>().join("\n")
+    diags
+        .iter()
+        .map(|d| render_human(d, sources, color))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// One diagnostic in Terraform's JSON shape, with a `snippet` of the source when available.
@@ -90,8 +114,12 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &Sources) -> serde_json::Value {
     if let (Some(r), Some(obj)) = (&d.subject, v.as_object_mut()) {
         if let Some(file) = sources.get(&r.filename) {
             let text = file.text();
-            let line_start = text[..r.start.byte.min(text.len())].rfind('\n').map_or(0, |i| i + 1);
-            let line_end = text[r.end.byte.min(text.len())..].find('\n').map_or(text.len(), |i| r.end.byte + i);
+            let line_start = text[..r.start.byte.min(text.len())]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            let line_end = text[r.end.byte.min(text.len())..]
+                .find('\n')
+                .map_or(text.len(), |i| r.end.byte + i);
             obj.insert(
                 "snippet".into(),
                 json!({
@@ -117,10 +145,16 @@ mod tests {
         let file = Arc::new(LineIndex::new("main.tf", "locals {\n  a = var.regin\n}\n"));
         let mut s = Sources::default();
         s.add(file.clone());
-        let d = Diagnostic::error("Reference to undeclared input variable", "Did you mean \"region\"?")
-            .with_subject(file.range(15..24));
+        let d = Diagnostic::error(
+            "Reference to undeclared input variable",
+            "Did you mean \"region\"?",
+        )
+        .with_subject(file.range(15..24));
         let out = render_human(&d, &s, false);
-        assert!(out.contains("error: Reference to undeclared input variable"), "{out}");
+        assert!(
+            out.contains("error: Reference to undeclared input variable"),
+            "{out}"
+        );
         assert!(out.contains("main.tf:2:7"), "{out}");
         assert!(out.contains("a = var.regin"), "{out}");
         assert!(out.contains("^^^^^^^^^"), "{out}");

@@ -20,13 +20,17 @@ pub fn eval_const(expr: &Expr) -> Result<Value, Box<Diagnostic>> {
 pub fn eval_const_raw(expr: &Expression, file: &LineIndex) -> Result<Value, Box<Diagnostic>> {
     if let Some(r) = infra_lang::refs::references(expr, file).into_iter().next() {
         return Err(Box::new(
-            Diagnostic::error("Variables not allowed", "Variables may not be used here.").with_subject(r.range),
+            Diagnostic::error("Variables not allowed", "Variables may not be used here.")
+                .with_subject(r.range),
         ));
     }
     if let Some(span) = first_call(expr) {
         return Err(Box::new(
-            Diagnostic::error("Function calls not allowed", "Functions may not be called here.")
-                .with_subject(file.range(span)),
+            Diagnostic::error(
+                "Function calls not allowed",
+                "Functions may not be called here.",
+            )
+            .with_subject(file.range(span)),
         ));
     }
     let scope = MapScope::default();
@@ -54,8 +58,11 @@ pub fn const_string(expr: &Expr) -> Result<String, Box<Diagnostic>> {
     match v.as_str() {
         Some(s) => Ok(s.to_string()),
         None => Err(Box::new(
-            Diagnostic::error("Unsuitable value type", "Unsuitable value: value must not be null.")
-                .with_subject(expr.range()),
+            Diagnostic::error(
+                "Unsuitable value type",
+                "Unsuitable value: value must not be null.",
+            )
+            .with_subject(expr.range()),
         )),
     }
 }
@@ -65,8 +72,11 @@ pub fn const_bool(expr: &Expr) -> Result<bool, Box<Diagnostic>> {
     let v = eval_const_as(expr, &Type::Bool)?;
     v.as_bool().ok_or_else(|| {
         Box::new(
-            Diagnostic::error("Unsuitable value type", "Unsuitable value: value must not be null.")
-                .with_subject(expr.range()),
+            Diagnostic::error(
+                "Unsuitable value type",
+                "Unsuitable value: value must not be null.",
+            )
+            .with_subject(expr.range()),
         )
     })
 }
@@ -116,10 +126,13 @@ fn template_call(t: &Template) -> Option<std::ops::Range<usize>> {
         Element::Directive(d) => match &**d {
             Directive::If(d) => first_call(&d.if_expr.cond_expr)
                 .or_else(|| template_call(&d.if_expr.template))
-                .or_else(|| d.else_expr.as_ref().and_then(|e| template_call(&e.template))),
-            Directive::For(d) => {
-                first_call(&d.for_expr.collection_expr).or_else(|| template_call(&d.for_expr.template))
-            }
+                .or_else(|| {
+                    d.else_expr
+                        .as_ref()
+                        .and_then(|e| template_call(&e.template))
+                }),
+            Directive::For(d) => first_call(&d.for_expr.collection_expr)
+                .or_else(|| template_call(&d.for_expr.template)),
         },
     })
 }

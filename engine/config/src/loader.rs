@@ -21,13 +21,25 @@ use crate::span::short_range;
 /// How deep module calls may nest before loading gives up (a guard beside cycle detection).
 const MAX_MODULE_DEPTH: usize = 64;
 
-const TOP_LEVEL_BLOCKS: &[&str] =
-    &["terraform", "provider", "variable", "locals", "output", "resource", "data", "module", "moved"];
+const TOP_LEVEL_BLOCKS: &[&str] = &[
+    "terraform",
+    "provider",
+    "variable",
+    "locals",
+    "output",
+    "resource",
+    "data",
+    "module",
+    "moved",
+];
 
 /// Loads one module directory (its `*.tf` files in lexical order).
 pub fn load_module(dir: &Path) -> (Module, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut module = Module { dir: dir.to_path_buf(), ..Module::default() };
+    let mut module = Module {
+        dir: dir.to_path_buf(),
+        ..Module::default()
+    };
     let mut names: Vec<String> = match std::fs::read_dir(dir) {
         Ok(entries) => entries
             .filter_map(Result::ok)
@@ -37,7 +49,10 @@ pub fn load_module(dir: &Path) -> (Module, Diagnostics) {
         Err(e) => {
             diags.push(Diagnostic::error(
                 "Failed to read module directory",
-                format!("The module directory {} could not be read: {e}.", display_path(dir, "").trim_end_matches('/')),
+                format!(
+                    "The module directory {} could not be read: {e}.",
+                    display_path(dir, "").trim_end_matches('/')
+                ),
             ));
             return (module, diags);
         }
@@ -71,7 +86,10 @@ pub fn load_module(dir: &Path) -> (Module, Diagnostics) {
             Err(e) => {
                 diags.push(Diagnostic::error(
                     "Failed to read file",
-                    format!("The configuration file {} could not be read: {e}.", display_path(dir, &name)),
+                    format!(
+                        "The configuration file {} could not be read: {e}.",
+                        display_path(dir, &name)
+                    ),
                 ));
                 continue;
             }
@@ -122,7 +140,12 @@ pub(crate) fn normalize(p: &Path) -> PathBuf {
 }
 
 /// Decodes the top-level blocks of one file into `module`.
-fn decode_file(module: &mut Module, body: &hcl_edit::structure::Body, file: &Arc<LineIndex>, diags: &mut Diagnostics) {
+fn decode_file(
+    module: &mut Module,
+    body: &hcl_edit::structure::Body,
+    file: &Arc<LineIndex>,
+    diags: &mut Diagnostics,
+) {
     let mut d = Decoder { file, diags };
     for s in body.iter() {
         let b = match s {
@@ -150,7 +173,10 @@ fn decode_file(module: &mut Module, body: &hcl_edit::structure::Body, file: &Arc
                                 short_range(&prev.decl_range)
                             ),
                         };
-                        d.push(Diagnostic::error("Duplicate provider configuration", detail).with_subject(p.decl_range.clone()));
+                        d.push(
+                            Diagnostic::error("Duplicate provider configuration", detail)
+                                .with_subject(p.decl_range.clone()),
+                        );
                     } else {
                         module.providers.push(p);
                     }
@@ -196,7 +222,11 @@ fn decode_file(module: &mut Module, body: &hcl_edit::structure::Body, file: &Arc
                 }
             }
             "resource" | "data" => {
-                let mode = if b.ident.as_str() == "data" { ResourceMode::Data } else { ResourceMode::Managed };
+                let mode = if b.ident.as_str() == "data" {
+                    ResourceMode::Data
+                } else {
+                    ResourceMode::Managed
+                };
                 let before = d.diags.len();
                 let decoded = decode::decode_resource(&mut d, b, mode);
                 if let Some(r) = &decoded {
@@ -243,7 +273,10 @@ fn decode_file(module: &mut Module, body: &hcl_edit::structure::Body, file: &Arc
                 b,
                 TOP_LEVEL_BLOCKS,
                 &[],
-                &format!(" infra does not support \"{}\" blocks yet.", b.ident.as_str()),
+                &format!(
+                    " infra does not support \"{}\" blocks yet.",
+                    b.ident.as_str()
+                ),
             ),
             _ => d.unsupported_block(b, TOP_LEVEL_BLOCKS, &[]),
         }
@@ -260,7 +293,11 @@ pub fn load_config(dir: &Path) -> (Config, Diagnostics) {
     let (module, d) = load_module(dir);
     diags.extend(d);
     let mut stack = vec![(canonical(dir), "the root module".to_string())];
-    let mut root = Config { module, children: BTreeMap::new(), path: Vec::new() };
+    let mut root = Config {
+        module,
+        children: BTreeMap::new(),
+        path: Vec::new(),
+    };
     load_children(&mut root, &mut stack, &mut diags);
     (root, diags)
 }
@@ -330,7 +367,11 @@ fn load_children(parent: &mut Config, stack: &mut Vec<(PathBuf, String)>, diags:
             }
             diags.push(diag);
         }
-        let mut child = Config { module, children: BTreeMap::new(), path };
+        let mut child = Config {
+            module,
+            children: BTreeMap::new(),
+            path,
+        };
         stack.push((canon, addr));
         load_children(&mut child, stack, diags);
         stack.pop();
@@ -340,5 +381,8 @@ fn load_children(parent: &mut Config, stack: &mut Vec<(PathBuf, String)>, diags:
 
 /// `module.a.module.b` for the module path `["a", "b"]`.
 pub(crate) fn module_addr(path: &[String]) -> String {
-    path.iter().map(|p| format!("module.{p}")).collect::<Vec<_>>().join(".")
+    path.iter()
+        .map(|p| format!("module.{p}"))
+        .collect::<Vec<_>>()
+        .join(".")
 }

@@ -48,8 +48,14 @@ pub(crate) fn name_range(attr: &Attribute, file: &LineIndex) -> SourceRange {
 /// Terraform's short form of a range: `main.tf:3,1-22`, or `main.tf:3,1-4,2` across lines.
 pub fn short_range(r: &SourceRange) -> String {
     if r.start.line == r.end.line {
-        format!("{}:{},{}-{}", r.filename, r.start.line, r.start.column, r.end.column)
+        format!(
+            "{}:{},{}-{}",
+            r.filename, r.start.line, r.start.column, r.end.column
+        )
     } else {
-        format!("{}:{},{}-{},{}", r.filename, r.start.line, r.start.column, r.end.line, r.end.column)
+        format!(
+            "{}:{},{}-{},{}",
+            r.filename, r.start.line, r.start.column, r.end.line, r.end.column
+        )
     }
 }

@@ -64,13 +64,20 @@ fn read_hcl(file: &Arc<LineIndex>, diags: &mut Diagnostics) -> Vec<FileValue> {
             Structure::Attribute(a) => {
                 let range = file.range(a.value.span().unwrap_or(0..0));
                 match eval_const_raw(&a.value, file) {
-                    Ok(value) => out.push(FileValue { name: a.key.as_str().to_string(), value, range }),
+                    Ok(value) => out.push(FileValue {
+                        name: a.key.as_str().to_string(),
+                        value,
+                        range,
+                    }),
                     Err(d) => diags.push(*d),
                 }
             }
             Structure::Block(b) => diags.push(
-                Diagnostic::error(format!("Unexpected \"{}\" block", b.ident.as_str()), "Blocks are not allowed here.")
-                    .with_subject(file.range(b.ident.span().unwrap_or(0..0))),
+                Diagnostic::error(
+                    format!("Unexpected \"{}\" block", b.ident.as_str()),
+                    "Blocks are not allowed here.",
+                )
+                .with_subject(file.range(b.ident.span().unwrap_or(0..0))),
             ),
         }
     }
@@ -84,8 +91,11 @@ fn read_json(file: &Arc<LineIndex>, diags: &mut Diagnostics) -> Vec<FileValue> {
         Err(e) => {
             let byte = line_col_byte(file.text(), e.line(), e.column());
             diags.push(
-                Diagnostic::error("Invalid JSON", format!("The variables file is not valid JSON: {e}."))
-                    .with_subject(file.range(byte..(byte + 1).min(file.text().len()))),
+                Diagnostic::error(
+                    "Invalid JSON",
+                    format!("The variables file is not valid JSON: {e}."),
+                )
+                .with_subject(file.range(byte..(byte + 1).min(file.text().len()))),
             );
             return Vec::new();
         }
@@ -103,10 +113,17 @@ fn read_json(file: &Arc<LineIndex>, diags: &mut Diagnostics) -> Vec<FileValue> {
     let mut out = Vec::new();
     for (name, j) in map {
         match Value::from_json(&j, &Type::Dynamic) {
-            Some(value) => out.push(FileValue { name, value, range: whole.clone() }),
+            Some(value) => out.push(FileValue {
+                name,
+                value,
+                range: whole.clone(),
+            }),
             None => diags.push(
-                Diagnostic::error("Invalid JSON value", format!("The value of \"{name}\" cannot be represented as a Terraform value."))
-                    .with_subject(whole.clone()),
+                Diagnostic::error(
+                    "Invalid JSON value",
+                    format!("The value of \"{name}\" cannot be represented as a Terraform value."),
+                )
+                .with_subject(whole.clone()),
             ),
         }
     }

@@ -70,13 +70,25 @@ pub fn collect_variable_values(
         if let Some(name) = key.strip_prefix("TF_VAR_") {
             // Undeclared TF_VAR_ variables are ignored: they are often set for other configurations.
             if module.variables.contains_key(name) {
-                given.insert(name.to_string(), Given::Text { text: text.clone(), origin: Origin::Env });
+                given.insert(
+                    name.to_string(),
+                    Given::Text {
+                        text: text.clone(),
+                        origin: Origin::Env,
+                    },
+                );
             }
         }
     }
     for file in auto_files(&module.dir) {
         let display = display_in(&module.dir, &file);
-        read_file_into(module, &module.dir.join(&file), &display, &mut given, &mut diags);
+        read_file_into(
+            module,
+            &module.dir.join(&file),
+            &display,
+            &mut given,
+            &mut diags,
+        );
     }
     for source in cli {
         match source {
@@ -96,7 +108,13 @@ pub fn collect_variable_values(
                     ));
                     continue;
                 }
-                given.insert(name.to_string(), Given::Text { text: text.to_string(), origin: Origin::Cli });
+                given.insert(
+                    name.to_string(),
+                    Given::Text {
+                        text: text.to_string(),
+                        origin: Origin::Cli,
+                    },
+                );
             }
             VarSource::File(path) => {
                 let display = path.to_string_lossy().replace('\\', "/");
@@ -135,7 +153,11 @@ fn auto_files(dir: &Path) -> Vec<String> {
             out.push(fixed.to_string());
         }
     }
-    out.extend(names.into_iter().filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")));
+    out.extend(
+        names
+            .into_iter()
+            .filter(|n| n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")),
+    );
     out
 }
 
@@ -164,13 +186,23 @@ fn read_file_into(
             );
             continue;
         }
-        given.insert(fv.name, Given::FileValue { value: fv.value, range: fv.range });
+        given.insert(
+            fv.name,
+            Given::FileValue {
+                value: fv.value,
+                range: fv.range,
+            },
+        );
     }
 }
 
 /// The variable's value from what was given (or its default), converted to its type. Returns
 /// the value, whether it is valid, and where diagnostics about it point.
-fn final_value(var: &Variable, given: Option<Given>, diags: &mut Diagnostics) -> (Value, bool, SourceRange) {
+fn final_value(
+    var: &Variable,
+    given: Option<Given>,
+    diags: &mut Diagnostics,
+) -> (Value, bool, SourceRange) {
     let placeholder = Value::Unknown(var.ty.ty.clone());
     let addr = format!("var.{}", var.name);
     let default = || {
@@ -210,9 +242,15 @@ fn final_value(var: &Variable, given: Option<Given>, diags: &mut Diagnostics) ->
         Err(e) => {
             let detail = match origin {
                 Some(o) => format!("Unsuitable value for {addr} {}: {e}.", o.phrase(&var.name)),
-                None => format!("The given value is not suitable for {addr} declared at {}: {e}.", short_range(&var.decl_range)),
+                None => format!(
+                    "The given value is not suitable for {addr} declared at {}: {e}.",
+                    short_range(&var.decl_range)
+                ),
             };
-            diags.push(Diagnostic::error("Invalid value for input variable", detail).with_subject(subject.clone()));
+            diags.push(
+                Diagnostic::error("Invalid value for input variable", detail)
+                    .with_subject(subject.clone()),
+            );
             return (placeholder, false, subject);
         }
     };
@@ -224,7 +262,9 @@ fn final_value(var: &Variable, given: Option<Given>, diags: &mut Diagnostics) ->
             Some(o) => format!("Unsuitable value for {addr} {}: required variable may not be set to null.", o.phrase(&var.name)),
             None => format!("The given value is not suitable for {addr} defined at {}: required variable may not be set to null.", short_range(&var.decl_range)),
         };
-        diags.push(Diagnostic::error("Required variable not set", detail).with_subject(subject.clone()));
+        diags.push(
+            Diagnostic::error("Required variable not set", detail).with_subject(subject.clone()),
+        );
         return (placeholder, false, subject);
     }
     (value, true, subject)
@@ -244,7 +284,10 @@ fn check_validations(
     }
     let value = value.clone().mark_if(var.sensitive);
     let mut scope = MapScope::default();
-    scope.roots.insert("var".into(), Value::Object(BTreeMap::from([(var.name.clone(), value)])));
+    scope.roots.insert(
+        "var".into(),
+        Value::Object(BTreeMap::from([(var.name.clone(), value)])),
+    );
     for rule in &var.validations {
         let mut ctx = EvalContext::new(&scope, functions, fctx, &rule.condition.file);
         let result = match ctx.eval(&rule.condition.expr) {
@@ -258,17 +301,23 @@ fn check_validations(
             continue;
         }
         let invalid = |detail: String| {
-            Diagnostic::error("Invalid variable validation result", detail).with_subject(rule.condition.range())
+            Diagnostic::error("Invalid variable validation result", detail)
+                .with_subject(rule.condition.range())
         };
         if result.is_null() {
-            diags.push(invalid("Validation condition expression must return either true or false, not null.".into()));
+            diags.push(invalid(
+                "Validation condition expression must return either true or false, not null."
+                    .into(),
+            ));
             continue;
         }
         let passed = match infra_core::convert::convert(&result, &infra_core::Type::Bool) {
             Ok(Value::Bool(b)) => b,
             Ok(_) => continue,
             Err(e) => {
-                diags.push(invalid(format!("Invalid validation condition result value: {e}.")));
+                diags.push(invalid(format!(
+                    "Invalid validation condition result value: {e}."
+                )));
                 continue;
             }
         };
@@ -279,7 +328,10 @@ fn check_validations(
         diags.push(
             Diagnostic::error(
                 "Invalid value for variable",
-                format!("{message}\n\nThis was checked by the validation rule at {}.", short_range(&rule.decl_range)),
+                format!(
+                    "{message}\n\nThis was checked by the validation rule at {}.",
+                    short_range(&rule.decl_range)
+                ),
             )
             .with_subject(subject.clone()),
         );
@@ -311,8 +363,11 @@ pub(crate) fn error_message(
             Ok(_) => "Failed to evaluate condition error message.".into(),
             Err(e) => {
                 diags.push(
-                    Diagnostic::error("Invalid error message", format!("Unsuitable value for error message: {e}."))
-                        .with_subject(rule.error_message.range()),
+                    Diagnostic::error(
+                        "Invalid error message",
+                        format!("Unsuitable value for error message: {e}."),
+                    )
+                    .with_subject(rule.error_message.range()),
                 );
                 "Failed to evaluate condition error message.".into()
             }

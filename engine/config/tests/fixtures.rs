@@ -17,7 +17,9 @@ use infra_config::{load_config, validate_config};
 use infra_core::{Diagnostics, Severity};
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("fixtures")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
 }
 
 /// Renders diagnostics plainly, with `prefix` (the fixture directory) removed from paths.
@@ -33,7 +35,10 @@ fn render(diags: &Diagnostics, prefix: &str) -> String {
         };
         out.push_str(&format!("{severity}: {}\n", d.summary));
         if let Some(r) = &d.subject {
-            out.push_str(&format!("  at {}:{}:{}\n", r.filename, r.start.line, r.start.column));
+            out.push_str(&format!(
+                "  at {}:{}:{}\n",
+                r.filename, r.start.line, r.start.column
+            ));
         }
         for line in d.detail.lines() {
             if line.is_empty() {
@@ -78,8 +83,15 @@ fn fixtures_match_snapshots() {
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
         if expected != actual {
-            failures.push(format!("{name}: snapshot differs\n--- expected\n{expected}\n--- actual\n{actual}"));
+            failures.push(format!(
+                "{name}: snapshot differs\n--- expected\n{expected}\n--- actual\n{actual}"
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -6,7 +6,9 @@ use std::path::Path;
 use infra_config::{load_config, validate_config, IgnoreChanges, ResourceMode};
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 #[test]
@@ -15,15 +17,39 @@ fn valid_everything_model() {
     assert!(diags.is_empty(), "{diags:#?}");
     let m = &config.module;
 
-    let names: Vec<String> = m.files.iter().map(|f| f.filename().rsplit('/').next().unwrap().to_string()).collect();
-    assert_eq!(names, ["locals.tf", "main.tf", "modules.tf", "network.tf", "outputs.tf", "variables.tf"], "lexical order");
+    let names: Vec<String> = m
+        .files
+        .iter()
+        .map(|f| f.filename().rsplit('/').next().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "locals.tf",
+            "main.tf",
+            "modules.tf",
+            "network.tf",
+            "outputs.tf",
+            "variables.tf"
+        ],
+        "lexical order"
+    );
 
     let tf = &m.terraform;
     assert_eq!(tf.required_version.as_deref(), Some(">= 1.5.0"));
     assert_eq!(tf.required_providers["aws"].source, "hashicorp/aws");
-    assert_eq!(tf.required_providers["aws"].version.as_deref(), Some("~> 5.0"));
-    assert_eq!(tf.required_providers["random"].source, "hashicorp/random", "legacy form");
-    assert_eq!(tf.required_providers["random"].version.as_deref(), Some("~> 3.0"));
+    assert_eq!(
+        tf.required_providers["aws"].version.as_deref(),
+        Some("~> 5.0")
+    );
+    assert_eq!(
+        tf.required_providers["random"].source, "hashicorp/random",
+        "legacy form"
+    );
+    assert_eq!(
+        tf.required_providers["random"].version.as_deref(),
+        Some("~> 3.0")
+    );
     let backend = tf.backend.as_ref().expect("backend");
     assert_eq!(backend.kind, "s3");
     assert!(backend.config.attributes.contains_key("bucket"));
@@ -37,7 +63,10 @@ fn valid_everything_model() {
     assert_eq!(env.validations.len(), 1);
     assert!(m.variables["db_password"].sensitive);
     assert!(m.variables["region"].nullable);
-    assert_eq!(m.variables["region"].description.as_deref(), Some("Primary region."));
+    assert_eq!(
+        m.variables["region"].description.as_deref(),
+        Some("Primary region.")
+    );
     assert_eq!(m.locals.len(), 5, "locals from several blocks");
 
     let sg = &m.resources["aws_security_group.web"];
@@ -46,8 +75,14 @@ fn valid_everything_model() {
     assert!(matches!(&sg.lifecycle.ignore_changes, IgnoreChanges::Paths(p) if p.len() == 2));
     assert_eq!(sg.body.dynamic_blocks.len(), 1);
     let ingress = &sg.body.dynamic_blocks[0];
-    assert_eq!((ingress.ty.as_str(), ingress.iterator.as_str()), ("ingress", "port"));
-    assert_eq!(ingress.content.dynamic_blocks[0].iterator, "tag", "the iterator defaults to the block type");
+    assert_eq!(
+        (ingress.ty.as_str(), ingress.iterator.as_str()),
+        ("ingress", "port")
+    );
+    assert_eq!(
+        ingress.content.dynamic_blocks[0].iterator, "tag",
+        "the iterator defaults to the block type"
+    );
     assert_eq!(sg.body.blocks.len(), 1, "the static egress block");
     assert!(!sg.body.attributes.contains_key("lifecycle"));
 
@@ -73,7 +108,10 @@ fn valid_everything_model() {
 
     let storage = &m.module_calls["storage"];
     assert_eq!(storage.source, "./modules/bucket");
-    assert_eq!(storage.providers, [("aws".to_string(), "aws.dr".to_string())]);
+    assert_eq!(
+        storage.providers,
+        [("aws".to_string(), "aws.dr".to_string())]
+    );
     assert!(storage.args.contains_key("bucket_name") && !storage.args.contains_key("providers"));
     assert_eq!(m.module_calls["replica"].depends_on.len(), 1);
 
@@ -83,7 +121,9 @@ fn valid_everything_model() {
 
     let child = &config.children["storage"];
     assert_eq!(child.path, ["storage"]);
-    assert!(child.module.files[0].filename().ends_with("modules/bucket/main.tf"));
+    assert!(child.module.files[0]
+        .filename()
+        .ends_with("modules/bucket/main.tf"));
     assert!(child.module.outputs.contains_key("arn"));
     assert!(validate_config(&config).is_empty());
 }
@@ -93,10 +133,19 @@ fn resource_diagnostics_carry_addresses() {
     let (config, _) = load_config(&fixture("invalid-child-module-errors"));
     let diags = validate_config(&config);
     let addrs: Vec<Option<&str>> = diags.iter().map(|d| d.address.as_deref()).collect();
-    assert_eq!(addrs, [Some("module.network.aws_vpc.this"), Some("module.network.aws_subnet.private")]);
+    assert_eq!(
+        addrs,
+        [
+            Some("module.network.aws_vpc.this"),
+            Some("module.network.aws_subnet.private")
+        ]
+    );
 
     let (config, diags) = load_config(&fixture("invalid-duplicate-resource"));
-    assert_eq!(diags.0[0].address.as_deref(), Some("aws_s3_bucket.invoices"));
+    assert_eq!(
+        diags.0[0].address.as_deref(),
+        Some("aws_s3_bucket.invoices")
+    );
     let (config2, _) = load_config(&fixture("invalid-for-each-and-count-values"));
     let diags = validate_config(&config2);
     assert_eq!(diags.0[0].address.as_deref(), Some("aws_instance.tuple"));
@@ -106,11 +155,19 @@ fn resource_diagnostics_carry_addresses() {
 #[test]
 fn file_names_are_relative_to_the_directory_given() {
     // Tests run in the package directory.
-    let (config, diags) = load_config(Path::new("./tests/fixtures/../fixtures/invalid-child-module-errors"));
+    let (config, diags) = load_config(Path::new(
+        "./tests/fixtures/../fixtures/invalid-child-module-errors",
+    ));
     assert!(diags.is_empty(), "{diags:#?}");
-    assert_eq!(config.module.files[0].filename().as_ref(), "tests/fixtures/invalid-child-module-errors/main.tf");
+    assert_eq!(
+        config.module.files[0].filename().as_ref(),
+        "tests/fixtures/invalid-child-module-errors/main.tf"
+    );
     let child = &config.children["network"].module;
-    assert_eq!(child.files[0].filename().as_ref(), "tests/fixtures/invalid-child-module-errors/modules/network/main.tf");
+    assert_eq!(
+        child.files[0].filename().as_ref(),
+        "tests/fixtures/invalid-child-module-errors/modules/network/main.tf"
+    );
 }
 
 #[test]
@@ -121,8 +178,16 @@ fn loading_odd_directories() {
 
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("empty.tf"), "").unwrap();
-    std::fs::write(dir.path().join("comments.tf"), "# just a comment\n/* and another */\n").unwrap();
-    std::fs::write(dir.path().join("unicode.tf"), "locals {\n  name = \"fakturaförfinansiering\"\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("comments.tf"),
+        "# just a comment\n/* and another */\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("unicode.tf"),
+        "locals {\n  name = \"fakturaförfinansiering\"\n}\n",
+    )
+    .unwrap();
     let (config, diags) = load_config(dir.path());
     assert!(diags.is_empty(), "{diags:#?}");
     assert_eq!(config.module.files.len(), 3);

@@ -21,7 +21,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
@@ -31,7 +34,10 @@ fn every_truncation_of_a_real_module_loads_without_panicking() {
     let src = fixture();
     let cuts: Vec<usize> = (0..src.len()).step_by((src.len() / 300).max(1)).collect();
     for cut in cuts {
-        let end = (0..=cut).rev().find(|i| src.is_char_boundary(*i)).unwrap_or(0);
+        let end = (0..=cut)
+            .rev()
+            .find(|i| src.is_char_boundary(*i))
+            .unwrap_or(0);
         load(&src.as_bytes()[..end]);
     }
 }
@@ -45,7 +51,11 @@ fn random_bytes_and_invalid_utf8_give_diagnostics() {
         load(&bytes);
     }
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("main.tf"), b"locals {\n  a = \"\xff\xfe\"\n}\n").unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        b"locals {\n  a = \"\xff\xfe\"\n}\n",
+    )
+    .unwrap();
     let (_, diags) = infra_config::load_config(dir.path());
     assert!(diags.has_errors(), "invalid UTF-8 is reported");
 }
@@ -67,9 +77,16 @@ fn mutated_modules_load_without_panicking() {
 
 #[test]
 fn deep_nesting_is_a_diagnostic() {
-    let deep = format!("locals {{\n  a = {}1{}\n}}\n", "[".repeat(50_000), "]".repeat(50_000));
+    let deep = format!(
+        "locals {{\n  a = {}1{}\n}}\n",
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.tf"), deep).unwrap();
     let (_, diags) = infra_config::load_config(dir.path());
-    assert!(diags.iter().any(|d| d.summary == "Nesting too deep"), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.summary == "Nesting too deep"),
+        "{diags:?}"
+    );
 }

@@ -70,7 +70,10 @@ impl ModuleInstance {
     /// The child instance `module.name[key]`.
     pub fn child(&self, name: &str, key: Option<InstanceKey>) -> ModuleInstance {
         let mut v = self.0.clone();
-        v.push(ModuleStep { name: name.to_string(), key });
+        v.push(ModuleStep {
+            name: name.to_string(),
+            key,
+        });
         ModuleInstance(v)
     }
     /// The static module path (call names without keys).
@@ -117,7 +120,10 @@ pub struct ResourceAddr {
 
 impl ResourceAddr {
     pub fn instance(&self, key: Option<InstanceKey>) -> ResourceInstanceAddr {
-        ResourceInstanceAddr { resource: self.clone(), key }
+        ResourceInstanceAddr {
+            resource: self.clone(),
+            key,
+        }
     }
     /// The address within its module (`aws_vpc.main`, `data.aws_ami.x`).
     pub fn local(&self) -> String {
@@ -173,7 +179,10 @@ impl Target {
             Target::Module(m) => {
                 let path = &inst.resource.module.0;
                 m.0.len() <= path.len()
-                    && m.0.iter().zip(path).all(|(a, b)| a.name == b.name && (a.key.is_none() || a.key == b.key))
+                    && m.0
+                        .iter()
+                        .zip(path)
+                        .all(|(a, b)| a.name == b.name && (a.key.is_none() || a.key == b.key))
             }
         }
     }
@@ -191,20 +200,32 @@ impl fmt::Display for Target {
 
 /// Parses an address as users write it. The error says what is wrong.
 pub fn parse_target(s: &str) -> Result<Target, String> {
-    let mut p = Parser { s: s.trim(), pos: 0 };
+    let mut p = Parser {
+        s: s.trim(),
+        pos: 0,
+    };
     let mut module = ModuleInstance::root();
     loop {
         let save = p.pos;
-        let ident = p.ident().ok_or_else(|| format!("Invalid address {s:?}: expected a name at position {}.", p.pos + 1))?;
+        let ident = p.ident().ok_or_else(|| {
+            format!(
+                "Invalid address {s:?}: expected a name at position {}.",
+                p.pos + 1
+            )
+        })?;
         if ident == "module" {
-            p.expect('.').map_err(|e| format!("Invalid address {s:?}: {e}"))?;
-            let name = p.ident().ok_or_else(|| format!("Invalid address {s:?}: expected a module name after \"module.\"."))?;
+            p.expect('.')
+                .map_err(|e| format!("Invalid address {s:?}: {e}"))?;
+            let name = p.ident().ok_or_else(|| {
+                format!("Invalid address {s:?}: expected a module name after \"module.\".")
+            })?;
             let key = p.key().map_err(|e| format!("Invalid address {s:?}: {e}"))?;
             module.0.push(ModuleStep { name, key });
             if p.done() {
                 return Ok(Target::Module(module));
             }
-            p.expect('.').map_err(|e| format!("Invalid address {s:?}: {e}"))?;
+            p.expect('.')
+                .map_err(|e| format!("Invalid address {s:?}: {e}"))?;
             continue;
         }
         p.pos = save;
@@ -212,16 +233,29 @@ pub fn parse_target(s: &str) -> Result<Target, String> {
         let mut ty = p.ident().unwrap_or_default();
         if ty == "data" {
             mode = Mode::Data;
-            p.expect('.').map_err(|e| format!("Invalid address {s:?}: {e}"))?;
-            ty = p.ident().ok_or_else(|| format!("Invalid address {s:?}: expected a data source type after \"data.\"."))?;
+            p.expect('.')
+                .map_err(|e| format!("Invalid address {s:?}: {e}"))?;
+            ty = p.ident().ok_or_else(|| {
+                format!("Invalid address {s:?}: expected a data source type after \"data.\".")
+            })?;
         }
         p.expect('.').map_err(|_| format!("Invalid address {s:?}: a resource address has the form TYPE.NAME, such as aws_instance.web."))?;
-        let name = p.ident().ok_or_else(|| format!("Invalid address {s:?}: expected a resource name after \"{ty}.\"."))?;
+        let name = p.ident().ok_or_else(|| {
+            format!("Invalid address {s:?}: expected a resource name after \"{ty}.\".")
+        })?;
         let key = p.key().map_err(|e| format!("Invalid address {s:?}: {e}"))?;
         if !p.done() {
-            return Err(format!("Invalid address {s:?}: unexpected {:?} after the resource address.", &p.s[p.pos..]));
+            return Err(format!(
+                "Invalid address {s:?}: unexpected {:?} after the resource address.",
+                &p.s[p.pos..]
+            ));
         }
-        let resource = ResourceAddr { module, mode, ty, name };
+        let resource = ResourceAddr {
+            module,
+            mode,
+            ty,
+            name,
+        };
         return Ok(match key {
             Some(k) => Target::Instance(resource.instance(Some(k))),
             None => Target::Resource(resource),
@@ -289,7 +323,12 @@ impl Parser<'_> {
             Err("unterminated string key.".to_string())
         } else {
             let n = rest.find(']').ok_or("missing \"]\".")?;
-            let num: i64 = rest[..n].trim().parse().map_err(|_| format!("invalid index {:?}: an index is a whole number or a quoted string.", &rest[..n]))?;
+            let num: i64 = rest[..n].trim().parse().map_err(|_| {
+                format!(
+                    "invalid index {:?}: an index is a whole number or a quoted string.",
+                    &rest[..n]
+                )
+            })?;
             self.pos += n + 1;
             Ok(Some(InstanceKey::Int(num)))
         }
@@ -318,14 +357,23 @@ mod tests {
 
     #[test]
     fn bad_addresses_are_explained() {
-        for s in ["", "aws_vpc", "module.", "aws_vpc.main[", "aws_vpc.main[x]", "a.b.c"] {
+        for s in [
+            "",
+            "aws_vpc",
+            "module.",
+            "aws_vpc.main[",
+            "aws_vpc.main[x]",
+            "a.b.c",
+        ] {
             assert!(parse_target(s).is_err(), "{s} should be rejected");
         }
     }
 
     #[test]
     fn module_targets_contain_their_resources() {
-        let Target::Instance(i) = parse_target("module.a[1].x.y[0]").unwrap() else { panic!() };
+        let Target::Instance(i) = parse_target("module.a[1].x.y[0]").unwrap() else {
+            panic!()
+        };
         assert!(parse_target("module.a").unwrap().contains(&i));
         assert!(parse_target("module.a[1]").unwrap().contains(&i));
         assert!(!parse_target("module.a[2]").unwrap().contains(&i));

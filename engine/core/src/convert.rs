@@ -28,11 +28,17 @@ impl fmt::Display for ConvertError {
 impl std::error::Error for ConvertError {}
 
 fn err(message: impl Into<String>) -> ConvertError {
-    ConvertError { path: String::new(), message: message.into() }
+    ConvertError {
+        path: String::new(),
+        message: message.into(),
+    }
 }
 
 fn at(e: ConvertError, step: String) -> ConvertError {
-    ConvertError { path: format!("{step}{}", e.path), message: e.message }
+    ConvertError {
+        path: format!("{step}{}", e.path),
+        message: e.message,
+    }
 }
 
 /// Converts `v` to type `want`, following Terraform's conversion rules. Marks are kept.
@@ -169,14 +175,18 @@ pub fn type_converts(from: &Type, to: &Type) -> bool {
         (List(e) | Set(e), List(t) | Set(t)) => type_converts(e, t),
         (Tuple(es), List(t) | Set(t)) => es.iter().all(|e| type_converts(e, t)),
         (List(e), Tuple(ts)) => ts.iter().all(|t| type_converts(e, t)),
-        (Tuple(es), Tuple(ts)) => es.len() == ts.len() && es.iter().zip(ts).all(|(e, t)| type_converts(e, t)),
+        (Tuple(es), Tuple(ts)) => {
+            es.len() == ts.len() && es.iter().zip(ts).all(|(e, t)| type_converts(e, t))
+        }
         (Map(e), Map(t)) => type_converts(e, t),
         (Object(attrs, _), Map(t)) => attrs.values().all(|e| type_converts(e, t)),
         (Map(e), Object(attrs, _)) => attrs.values().all(|t| type_converts(e, t)),
-        (Object(from_attrs, _), Object(attrs, optional)) => attrs.iter().all(|(k, t)| match from_attrs.get(k) {
-            Some(e) => type_converts(e, t),
-            None => optional.contains(k),
-        }),
+        (Object(from_attrs, _), Object(attrs, optional)) => {
+            attrs.iter().all(|(k, t)| match from_attrs.get(k) {
+                Some(e) => type_converts(e, t),
+                None => optional.contains(k),
+            })
+        }
         _ => false,
     }
 }
@@ -194,7 +204,11 @@ fn merge_dynamic(constraint: &Type, actual: &Type) -> Type {
 
 /// The common type of the given values' types (see [`unify`]); `Dynamic` for no values.
 pub fn unify_values(values: &[Value]) -> Option<Type> {
-    let types: Vec<Type> = values.iter().filter(|v| !v.is_null()).map(Value::ty).collect();
+    let types: Vec<Type> = values
+        .iter()
+        .filter(|v| !v.is_null())
+        .map(Value::ty)
+        .collect();
     if types.is_empty() {
         return Some(values.first().map(Value::ty).unwrap_or(Type::Dynamic));
     }
@@ -209,7 +223,7 @@ pub fn unify(types: &[Type]) -> Option<Type> {
     if types.iter().all(|t| t == first) {
         return Some(first.clone());
     }
-    if types.iter().any(|t| *t == Type::Dynamic) {
+    if types.contains(&Type::Dynamic) {
         return Some(Type::Dynamic);
     }
     if types.iter().all(Type::is_primitive) {
@@ -252,16 +266,27 @@ pub fn unify(types: &[Type]) -> Option<Type> {
                 _ => unreachable!(),
             }
         }
-        let concrete: Vec<Type> = elems.iter().filter(|t| **t != Type::Dynamic).cloned().collect();
+        let concrete: Vec<Type> = elems
+            .iter()
+            .filter(|t| **t != Type::Dynamic)
+            .cloned()
+            .collect();
         let elems = if concrete.is_empty() { elems } else { concrete };
-        return Some(Type::map(if elems.is_empty() { Type::Dynamic } else { unify(&elems)? }));
+        return Some(Type::map(if elems.is_empty() {
+            Type::Dynamic
+        } else {
+            unify(&elems)?
+        }));
     }
     if all(|t| matches!(t, Type::Tuple(_))) {
         let n = match first {
             Type::Tuple(e) => e.len(),
             _ => unreachable!(),
         };
-        if types.iter().all(|t| matches!(t, Type::Tuple(e) if e.len() == n)) {
+        if types
+            .iter()
+            .all(|t| matches!(t, Type::Tuple(e) if e.len() == n))
+        {
             let mut elems = Vec::with_capacity(n);
             for i in 0..n {
                 let ts: Vec<Type> = types
@@ -299,7 +324,15 @@ fn collection_of(types: &[Type], make: fn(Type) -> Type) -> Option<Type> {
         }
     }
     // An element type still unknown (an empty `tolist([])`) takes the others' type.
-    let concrete: Vec<Type> = elems.iter().filter(|t| **t != Type::Dynamic).cloned().collect();
+    let concrete: Vec<Type> = elems
+        .iter()
+        .filter(|t| **t != Type::Dynamic)
+        .cloned()
+        .collect();
     let elems = if concrete.is_empty() { elems } else { concrete };
-    Some(make(if elems.is_empty() { Type::Dynamic } else { unify(&elems)? }))
+    Some(make(if elems.is_empty() {
+        Type::Dynamic
+    } else {
+        unify(&elems)?
+    }))
 }

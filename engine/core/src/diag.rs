@@ -40,7 +40,11 @@ impl LineIndex {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { filename: filename.into(), text, line_starts }
+        LineIndex {
+            filename: filename.into(),
+            text,
+            line_starts,
+        }
     }
     pub fn filename(&self) -> &Arc<str> {
         &self.filename
@@ -53,12 +57,24 @@ impl LineIndex {
         let byte = byte.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= byte) - 1;
         let start = self.line_starts[line];
-        let column = self.text.get(start..byte).map_or(byte - start, |s| s.chars().count()) + 1;
-        Pos { line: line + 1, column, byte }
+        let column = self
+            .text
+            .get(start..byte)
+            .map_or(byte - start, |s| s.chars().count())
+            + 1;
+        Pos {
+            line: line + 1,
+            column,
+            byte,
+        }
     }
     /// The range of a byte span.
     pub fn range(&self, span: std::ops::Range<usize>) -> SourceRange {
-        SourceRange { filename: self.filename.clone(), start: self.pos(span.start), end: self.pos(span.end) }
+        SourceRange {
+            filename: self.filename.clone(),
+            start: self.pos(span.start),
+            end: self.pos(span.end),
+        }
     }
 }
 
@@ -93,7 +109,10 @@ impl Diagnostic {
         }
     }
     pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary, detail) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(summary, detail)
+        }
     }
     pub fn with_subject(mut self, r: SourceRange) -> Diagnostic {
         self.subject = Some(r);

@@ -69,7 +69,11 @@ enum Kind {
     /// ±0 (true for -0).
     Zero(bool),
     Inf(bool),
-    Fin { neg: bool, mant: Mant, exp: i64 },
+    Fin {
+        neg: bool,
+        mant: Mant,
+        exp: i64,
+    },
 }
 
 /// An odd mantissa; `Small` exactly when it fits in 64 bits (so the representation stays unique).
@@ -139,14 +143,20 @@ fn make_u128(neg: bool, m: u128, exp: i64) -> Kind {
 
 /// The exact value `±m × 2^exp`, canonicalised (`m = 0` gives a zero of that sign).
 fn make_big(neg: bool, m: BigUint, exp: i64) -> Kind {
-    let Some(tz) = m.trailing_zeros() else { return Kind::Zero(neg) };
+    let Some(tz) = m.trailing_zeros() else {
+        return Kind::Zero(neg);
+    };
     let m = if tz > 0 { m >> tz } else { m };
     let exp = exp + tz as i64;
     let bits = m.bits();
     if let Some(k) = out_of_range(neg, exp, bits) {
         return k;
     }
-    let mant = if bits <= 64 { Mant::Small(m.to_u64().unwrap_or(0)) } else { Mant::Big(m) };
+    let mant = if bits <= 64 {
+        Mant::Small(m.to_u64().unwrap_or(0))
+    } else {
+        Mant::Big(m)
+    };
     Kind::Fin { neg, mant, exp }
 }
 
@@ -189,7 +199,10 @@ fn shr_round(m: &BigUint, shift: u64, sticky: bool) -> BigUint {
 fn round_big(neg: bool, m: BigUint, exp: i64, prec: u32, sticky: bool) -> Kind {
     let n = m.bits();
     if n <= u64::from(prec) {
-        debug_assert!(!sticky || m.is_zero(), "sticky rounding needs the guard bits");
+        debug_assert!(
+            !sticky || m.is_zero(),
+            "sticky rounding needs the guard bits"
+        );
         return make_big(neg, m, exp);
     }
     let shift = n - u64::from(prec);
@@ -211,7 +224,11 @@ fn negate(k: Kind) -> Kind {
     match k {
         Kind::Zero(n) => Kind::Zero(!n),
         Kind::Inf(n) => Kind::Inf(!n),
-        Kind::Fin { neg, mant, exp } => Kind::Fin { neg: !neg, mant, exp },
+        Kind::Fin { neg, mant, exp } => Kind::Fin {
+            neg: !neg,
+            mant,
+            exp,
+        },
     }
 }
 
@@ -243,9 +260,18 @@ fn add_kinds(x: &Kind, y: &Kind, negate_y: bool, prec: u32) -> Result<Kind, Arit
             let r = round_kind(y, prec);
             Ok(if negate_y { negate(r) } else { r })
         }
-        (Kind::Fin { neg: na, mant: a, exp: ea }, Kind::Fin { neg: nb, mant: b, exp: eb }) => {
-            Ok(add_finite(*na, a, *ea, *nb ^ negate_y, b, *eb, prec))
-        }
+        (
+            Kind::Fin {
+                neg: na,
+                mant: a,
+                exp: ea,
+            },
+            Kind::Fin {
+                neg: nb,
+                mant: b,
+                exp: eb,
+            },
+        ) => Ok(add_finite(*na, a, *ea, *nb ^ negate_y, b, *eb, prec)),
     }
 }
 
@@ -253,7 +279,10 @@ fn add_finite(na: bool, a: &Mant, ea: i64, nb: bool, b: &Mant, eb: i64, prec: u3
     if let (Mant::Small(a), Mant::Small(b)) = (a, b) {
         let emin = ea.min(eb);
         let (da, db) = (ea - emin, eb - emin);
-        let (ba, bb) = (i64::from(64 - a.leading_zeros()), i64::from(64 - b.leading_zeros()));
+        let (ba, bb) = (
+            i64::from(64 - a.leading_zeros()),
+            i64::from(64 - b.leading_zeros()),
+        );
         if ba + da <= 126 && bb + db <= 126 {
             let (a, b) = (u128::from(*a) << da, u128::from(*b) << db);
             let (neg, m) = if na == nb {
@@ -270,14 +299,20 @@ fn add_finite(na: bool, a: &Mant, ea: i64, nb: bool, b: &Mant, eb: i64, prec: u3
     }
     // Let `a` be the operand with the higher top bit.
     let (ta, tb) = (ea + a.bits() as i64, eb + b.bits() as i64);
-    let (na, a, ea, ta, nb, b, eb, tb) =
-        if ta >= tb { (na, a, ea, ta, nb, b, eb, tb) } else { (nb, b, eb, tb, na, a, ea, ta) };
+    let (na, a, ea, ta, nb, b, eb, tb) = if ta >= tb {
+        (na, a, ea, ta, nb, b, eb, tb)
+    } else {
+        (nb, b, eb, tb, na, a, ea, ta)
+    };
     // When `b < 2^l` with `l` at least two bits below both the lowest bit of `a` and the rounding
     // position of the result, every such `b` rounds `a ± b` the same way: replace it by `2^(l-1)`
     // so that the exact sum stays small even across huge exponent gaps.
     let l = (ea - 1).min(ta - i64::from(prec) - 2);
-    let (b, eb): (Cow<'_, BigUint>, i64) =
-        if tb <= l { (Cow::Owned(BigUint::from(1u32)), l - 1) } else { (b.big(), eb) };
+    let (b, eb): (Cow<'_, BigUint>, i64) = if tb <= l {
+        (Cow::Owned(BigUint::from(1u32)), l - 1)
+    } else {
+        (b.big(), eb)
+    };
     let emin = ea.min(eb);
     let a = a.big().into_owned() << (ea - emin) as u64;
     let b = b.into_owned() << (eb - emin) as u64;
@@ -297,10 +332,23 @@ fn add_finite(na: bool, a: &Mant, ea: i64, nb: bool, b: &Mant, eb: i64, prec: u3
 fn mul_kinds(x: &Kind, y: &Kind, prec: u32) -> Result<Kind, ArithmeticError> {
     let sign = sign_bit(x) ^ sign_bit(y);
     match (x, y) {
-        (Kind::Inf(_), Kind::Zero(_)) | (Kind::Zero(_), Kind::Inf(_)) => Err(ArithmeticError::NotANumber),
+        (Kind::Inf(_), Kind::Zero(_)) | (Kind::Zero(_), Kind::Inf(_)) => {
+            Err(ArithmeticError::NotANumber)
+        }
         (Kind::Inf(_), _) | (_, Kind::Inf(_)) => Ok(Kind::Inf(sign)),
         (Kind::Zero(_), _) | (_, Kind::Zero(_)) => Ok(Kind::Zero(sign)),
-        (Kind::Fin { neg: na, mant: a, exp: ea }, Kind::Fin { neg: nb, mant: b, exp: eb }) => {
+        (
+            Kind::Fin {
+                neg: na,
+                mant: a,
+                exp: ea,
+            },
+            Kind::Fin {
+                neg: nb,
+                mant: b,
+                exp: eb,
+            },
+        ) => {
             let (neg, exp) = (na ^ nb, ea + eb);
             Ok(match (a, b) {
                 (Mant::Small(a), Mant::Small(b)) => {
@@ -317,12 +365,23 @@ fn mul_kinds(x: &Kind, y: &Kind, prec: u32) -> Result<Kind, ArithmeticError> {
 fn div_kinds(x: &Kind, y: &Kind, prec: u32) -> Result<Kind, ArithmeticError> {
     let sign = sign_bit(x) ^ sign_bit(y);
     match (x, y) {
-        (Kind::Zero(_), Kind::Zero(_)) | (Kind::Inf(_), Kind::Inf(_)) => Err(ArithmeticError::NotANumber),
+        (Kind::Zero(_), Kind::Zero(_)) | (Kind::Inf(_), Kind::Inf(_)) => {
+            Err(ArithmeticError::NotANumber)
+        }
         (Kind::Inf(_), _) | (_, Kind::Zero(_)) => Ok(Kind::Inf(sign)),
         (Kind::Zero(_), _) | (_, Kind::Inf(_)) => Ok(Kind::Zero(sign)),
-        (Kind::Fin { neg: na, mant: a, exp: ea }, Kind::Fin { neg: nb, mant: b, exp: eb }) => {
-            Ok(div_finite(na ^ nb, a, *ea, b, *eb, prec))
-        }
+        (
+            Kind::Fin {
+                neg: na,
+                mant: a,
+                exp: ea,
+            },
+            Kind::Fin {
+                neg: nb,
+                mant: b,
+                exp: eb,
+            },
+        ) => Ok(div_finite(na ^ nb, a, *ea, b, *eb, prec)),
     }
 }
 
@@ -368,7 +427,8 @@ fn cmp_mag(a: &Mant, ea: i64, b: &Mant, eb: i64) -> Ordering {
         (Mant::Small(a), Mant::Small(b)) => {
             (u128::from(*a) << (ea - emin)).cmp(&(u128::from(*b) << (eb - emin)))
         }
-        _ => (a.big().into_owned() << (ea - emin) as u64).cmp(&(b.big().into_owned() << (eb - emin) as u64)),
+        _ => (a.big().into_owned() << (ea - emin) as u64)
+            .cmp(&(b.big().into_owned() << (eb - emin) as u64)),
     }
 }
 
@@ -404,7 +464,10 @@ impl Number {
 
     /// An integer, exact, at 64 bits (as cty's `NumberIntVal`).
     pub fn from_i64(v: i64) -> Number {
-        Number::with(make_u128(v < 0, u128::from(v.unsigned_abs()), 0), Self::INT_PRECISION)
+        Number::with(
+            make_u128(v < 0, u128::from(v.unsigned_abs()), 0),
+            Self::INT_PRECISION,
+        )
     }
 
     /// An unsigned integer, exact, at 64 bits.
@@ -425,8 +488,15 @@ impl Number {
         let bits = v.to_bits();
         let biased = ((bits >> 52) & 0x7ff) as i64;
         let frac = bits & ((1u64 << 52) - 1);
-        let (m, exp) = if biased == 0 { (frac, -1074) } else { (frac | (1u64 << 52), biased - 1075) };
-        Some(Number::with(make_u128(neg, u128::from(m), exp), Self::FLOAT_PRECISION))
+        let (m, exp) = if biased == 0 {
+            (frac, -1074)
+        } else {
+            (frac | (1u64 << 52), biased - 1075)
+        };
+        Some(Number::with(
+            make_u128(neg, u128::from(m), exp),
+            Self::FLOAT_PRECISION,
+        ))
     }
 
     /// +Inf (at 53 bits, as cty's `PositiveInfinity`).
@@ -491,7 +561,11 @@ impl Number {
         match &self.kind {
             Kind::Zero(_) => Some(0),
             Kind::Inf(_) => None,
-            Kind::Fin { neg, mant: Mant::Small(m), exp } if (0..64).contains(exp) => {
+            Kind::Fin {
+                neg,
+                mant: Mant::Small(m),
+                exp,
+            } if (0..64).contains(exp) => {
                 let mag = u128::from(*m) << exp;
                 if *neg {
                     (mag <= 1u128 << 63).then(|| (mag as i128).wrapping_neg() as i64)
@@ -507,9 +581,11 @@ impl Number {
     pub fn to_u64(&self) -> Option<u64> {
         match &self.kind {
             Kind::Zero(_) => Some(0),
-            Kind::Fin { neg: false, mant: Mant::Small(m), exp } if (0..64).contains(exp) => {
-                u64::try_from(u128::from(*m) << exp).ok()
-            }
+            Kind::Fin {
+                neg: false,
+                mant: Mant::Small(m),
+                exp,
+            } if (0..64).contains(exp) => u64::try_from(u128::from(*m) << exp).ok(),
             _ => None,
         }
     }
@@ -519,7 +595,13 @@ impl Number {
     pub fn to_f64(&self) -> f64 {
         let (neg, mant, exp) = match &self.kind {
             Kind::Zero(neg) => return if *neg { -0.0 } else { 0.0 },
-            Kind::Inf(neg) => return if *neg { f64::NEG_INFINITY } else { f64::INFINITY },
+            Kind::Inf(neg) => {
+                return if *neg {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                }
+            }
             Kind::Fin { neg, mant, exp } => (*neg, mant, *exp),
         };
         let sign = if neg { -1.0 } else { 1.0 };
@@ -533,7 +615,9 @@ impl Number {
             // At most 53 bits: exact.
             mant.big().to_u64().unwrap_or(0) << (exp - lsb)
         } else {
-            shr_round(&mant.big(), (lsb - exp) as u64, false).to_u64().unwrap_or(0)
+            shr_round(&mant.big(), (lsb - exp) as u64, false)
+                .to_u64()
+                .unwrap_or(0)
         };
         let scale = if lsb >= -1022 {
             f64::from_bits(((lsb + 1023) as u64) << 52)
@@ -551,27 +635,41 @@ impl Number {
             Kind::Inf(_) => None,
             Kind::Fin { neg, mant, exp } => {
                 let mag = mant.big().into_owned() << exp as u64;
-                Some(BigInt::from_biguint(if neg { Sign::Minus } else { Sign::Plus }, mag))
+                Some(BigInt::from_biguint(
+                    if neg { Sign::Minus } else { Sign::Plus },
+                    mag,
+                ))
             }
         }
     }
 
     /// An integer, exact, at max(64, bit length) bits (as `new(big.Float).SetInt`).
     pub fn from_bigint(v: &BigInt) -> Number {
-        let prec = u32::try_from(v.bits()).unwrap_or(u32::MAX).max(Self::INT_PRECISION);
-        Number::with(make_big(v.sign() == Sign::Minus, v.magnitude().clone(), 0), prec)
+        let prec = u32::try_from(v.bits())
+            .unwrap_or(u32::MAX)
+            .max(Self::INT_PRECISION);
+        Number::with(
+            make_big(v.sign() == Sign::Minus, v.magnitude().clone(), 0),
+            prec,
+        )
     }
 
     /// `self + o`; `Inf + -Inf` is an error (as in Terraform).
     pub fn checked_add(&self, o: &Number) -> Result<Number, ArithmeticError> {
         let prec = self.prec.max(o.prec);
-        Ok(Number::with(add_kinds(&self.kind, &o.kind, false, prec)?, prec))
+        Ok(Number::with(
+            add_kinds(&self.kind, &o.kind, false, prec)?,
+            prec,
+        ))
     }
 
     /// `self - o`; `Inf - Inf` is an error (as in Terraform).
     pub fn checked_sub(&self, o: &Number) -> Result<Number, ArithmeticError> {
         let prec = self.prec.max(o.prec);
-        Ok(Number::with(add_kinds(&self.kind, &o.kind, true, prec)?, prec))
+        Ok(Number::with(
+            add_kinds(&self.kind, &o.kind, true, prec)?,
+            prec,
+        ))
     }
 
     /// `self × o`; `0 × Inf` is an error (as in Terraform).
@@ -650,9 +748,14 @@ impl Number {
     pub fn abs(&self) -> Number {
         match &self.kind {
             Kind::Inf(_) => Number::with(Kind::Inf(false), self.prec),
-            Kind::Fin { mant, exp, .. } => {
-                Number::with(Kind::Fin { neg: false, mant: mant.clone(), exp: *exp }, self.prec)
-            }
+            Kind::Fin { mant, exp, .. } => Number::with(
+                Kind::Fin {
+                    neg: false,
+                    mant: mant.clone(),
+                    exp: *exp,
+                },
+                self.prec,
+            ),
             Kind::Zero(_) => Number::with(Kind::Zero(false), self.prec),
         }
     }
@@ -675,12 +778,18 @@ impl Number {
     }
 
     fn round_integral(&self, down: bool) -> Number {
-        let Kind::Fin { neg, mant, exp } = &self.kind else { return self.clone() };
+        let Kind::Fin { neg, mant, exp } = &self.kind else {
+            return self.clone();
+        };
         if *exp >= 0 {
             return self.clone();
         }
         let shift = exp.unsigned_abs();
-        let mut q = if shift >= mant.bits() { BigUint::zero() } else { mant.big().as_ref() >> shift };
+        let mut q = if shift >= mant.bits() {
+            BigUint::zero()
+        } else {
+            mant.big().as_ref() >> shift
+        };
         // Not an integer (the mantissa is odd and exp < 0): away from zero when the direction says so.
         if *neg == down {
             q += 1u32;
@@ -736,7 +845,18 @@ impl Ord for Number {
             }
         }
         match (&self.kind, &o.kind) {
-            (Kind::Fin { neg: na, mant: a, exp: ea }, Kind::Fin { neg: nb, mant: b, exp: eb }) if na == nb => {
+            (
+                Kind::Fin {
+                    neg: na,
+                    mant: a,
+                    exp: ea,
+                },
+                Kind::Fin {
+                    neg: nb,
+                    mant: b,
+                    exp: eb,
+                },
+            ) if na == nb => {
                 let c = cmp_mag(a, *ea, b, *eb);
                 if *na {
                     c.reverse()

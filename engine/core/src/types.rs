@@ -132,7 +132,10 @@ impl Type {
                         Some(Type::object(attrs))
                     }
                     "tuple" => Some(Type::Tuple(
-                        a[1].as_array()?.iter().map(Type::from_json).collect::<Option<_>>()?,
+                        a[1].as_array()?
+                            .iter()
+                            .map(Type::from_json)
+                            .collect::<Option<_>>()?,
                     )),
                     _ => None,
                 }

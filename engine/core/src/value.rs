@@ -62,7 +62,9 @@ impl Value {
     pub fn set(elem: Type, mut items: Vec<Value>) -> Value {
         items.sort_by(canonical_cmp);
         // Unknown elements stay distinct: they may turn out equal or not.
-        items.dedup_by(|a, b| a.is_wholly_known() && b.is_wholly_known() && canonical_cmp(a, b) == Ordering::Equal);
+        items.dedup_by(|a, b| {
+            a.is_wholly_known() && b.is_wholly_known() && canonical_cmp(a, b) == Ordering::Equal
+        });
         Value::Set(elem, items)
     }
 
@@ -202,8 +204,12 @@ impl Value {
             Value::List(t, e) => Value::List(t, e.into_iter().map(|v| v.map_deep(f)).collect()),
             Value::Set(t, e) => Value::set(t, e.into_iter().map(|v| v.map_deep(f)).collect()),
             Value::Tuple(e) => Value::Tuple(e.into_iter().map(|v| v.map_deep(f)).collect()),
-            Value::Map(t, m) => Value::Map(t, m.into_iter().map(|(k, v)| (k, v.map_deep(f))).collect()),
-            Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, v.map_deep(f))).collect()),
+            Value::Map(t, m) => {
+                Value::Map(t, m.into_iter().map(|(k, v)| (k, v.map_deep(f))).collect())
+            }
+            Value::Object(m) => {
+                Value::Object(m.into_iter().map(|(k, v)| (k, v.map_deep(f))).collect())
+            }
             Value::Sensitive(v) => Value::Sensitive(Box::new(v.map_deep(f))),
             v => v,
         };
@@ -241,7 +247,9 @@ impl Value {
             (Type::Dynamic, J::Number(n)) => Value::Number(Number::parse(&n.to_string())?),
             (Type::Dynamic, J::String(s)) => Value::string(s.clone()),
             (Type::Dynamic, J::Array(a)) => Value::Tuple(
-                a.iter().map(|v| Value::from_json(v, &Type::Dynamic)).collect::<Option<_>>()?,
+                a.iter()
+                    .map(|v| Value::from_json(v, &Type::Dynamic))
+                    .collect::<Option<_>>()?,
             ),
             (Type::Dynamic, J::Object(o)) => Value::Object(
                 o.iter()
@@ -253,14 +261,21 @@ impl Value {
             (Type::String, J::String(s)) => Value::string(s.clone()),
             (Type::List(t), J::Array(a)) => Value::List(
                 (**t).clone(),
-                a.iter().map(|v| Value::from_json(v, t)).collect::<Option<_>>()?,
+                a.iter()
+                    .map(|v| Value::from_json(v, t))
+                    .collect::<Option<_>>()?,
             ),
             (Type::Set(t), J::Array(a)) => Value::set(
                 (**t).clone(),
-                a.iter().map(|v| Value::from_json(v, t)).collect::<Option<_>>()?,
+                a.iter()
+                    .map(|v| Value::from_json(v, t))
+                    .collect::<Option<_>>()?,
             ),
             (Type::Tuple(ts), J::Array(a)) if ts.len() == a.len() => Value::Tuple(
-                a.iter().zip(ts).map(|(v, t)| Value::from_json(v, t)).collect::<Option<_>>()?,
+                a.iter()
+                    .zip(ts)
+                    .map(|(v, t)| Value::from_json(v, t))
+                    .collect::<Option<_>>()?,
             ),
             (Type::Map(t), J::Object(o)) => Value::Map(
                 (**t).clone(),

@@ -28,13 +28,20 @@ fn layered(n: usize) -> String {
             if k > 0 {
                 s.push_str(&format!("    a    = null_resource.l{}_{}.id\n", k - 1, j));
                 if j % 2 == 1 {
-                    s.push_str(&format!("    b    = null_resource.l{}_{}.id\n", k - 1, (j + 1) % width));
+                    s.push_str(&format!(
+                        "    b    = null_resource.l{}_{}.id\n",
+                        k - 1,
+                        (j + 1) % width
+                    ));
                 }
             }
             s.push_str("  }\n}\n\n");
         }
     }
-    s.push_str(&format!("output \"last\" {{\n  value = null_resource.l9_{}.id\n}}\n", width - 1));
+    s.push_str(&format!(
+        "output \"last\" {{\n  value = null_resource.l9_{}.id\n}}\n",
+        width - 1
+    ));
     s
 }
 
@@ -44,7 +51,10 @@ fn lcount(n: usize) -> String {
     for k in 0..10 {
         s.push_str(&format!("resource \"null_resource\" \"l{k}\" {{\n  count = {width}\n\n  triggers = {{\n    name = \"${{local.tag}}-{k}-${{count.index}}\"\n"));
         if k > 0 {
-            s.push_str(&format!("    up   = null_resource.l{}[count.index].id\n", k - 1));
+            s.push_str(&format!(
+                "    up   = null_resource.l{}[count.index].id\n",
+                k - 1
+            ));
         }
         s.push_str("  }\n}\n\n");
     }
@@ -62,7 +72,8 @@ fn write(dir: &Path, text: &str) {
 fn bench_build(c: &mut Criterion) {
     let mut g = c.benchmark_group("graph");
     g.sample_size(20);
-    let shapes: [(&str, fn(usize) -> String); 3] = [("layered", layered), ("lcount", lcount), ("flat", flat)];
+    let shapes: [(&str, fn(usize) -> String); 3] =
+        [("layered", layered), ("lcount", lcount), ("flat", flat)];
     for (shape, gen) in shapes {
         for n in [1000usize, 3000, 10000] {
             if shape != "layered" && n != 10000 {
@@ -75,11 +86,17 @@ fn bench_build(c: &mut Criterion) {
             let (graph, diags) = build_graph(&config);
             assert!(!diags.has_errors(), "{shape} {n}: {diags:?}");
             g.throughput(Throughput::Elements(graph.graph.node_count() as u64));
-            g.bench_with_input(BenchmarkId::new(format!("build/{shape}"), n), &config, |b, config| {
-                b.iter(|| build_graph(black_box(config)))
-            });
+            g.bench_with_input(
+                BenchmarkId::new(format!("build/{shape}"), n),
+                &config,
+                |b, config| b.iter(|| build_graph(black_box(config))),
+            );
             if shape == "layered" {
-                g.bench_with_input(BenchmarkId::new("load_config/layered", n), dir.path(), |b, dir| b.iter(|| load_config(black_box(dir))));
+                g.bench_with_input(
+                    BenchmarkId::new("load_config/layered", n),
+                    dir.path(),
+                    |b, dir| b.iter(|| load_config(black_box(dir))),
+                );
             }
         }
     }

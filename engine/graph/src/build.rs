@@ -89,7 +89,10 @@ pub fn build_graph(config: &Config) -> (ConfigGraph, Diagnostics) {
 fn add_nodes(c: &Config, g: &mut ConfigGraph, ranges: &mut Ranges) {
     let m = &c.module;
     let path = c.path.clone();
-    let node = |kind| Node { module: path.clone(), kind };
+    let node = |kind| Node {
+        module: path.clone(),
+        kind,
+    };
     for (n, v) in &m.variables {
         let i = g.add(node(NodeKind::Variable(n.clone())));
         ranges.insert(i, v.range.clone());
@@ -103,7 +106,11 @@ fn add_nodes(c: &Config, g: &mut ConfigGraph, ranges: &mut Ranges) {
         ranges.insert(i, o.range.clone());
     }
     for r in m.resources.values() {
-        let i = g.add(node(NodeKind::Resource(r.mode, r.ty.clone(), r.name.clone())));
+        let i = g.add(node(NodeKind::Resource(
+            r.mode,
+            r.ty.clone(),
+            r.name.clone(),
+        )));
         ranges.insert(i, r.decl_range.clone());
     }
     for (n, call) in &m.module_calls {
@@ -124,22 +131,44 @@ fn add_nodes(c: &Config, g: &mut ConfigGraph, ranges: &mut Ranges) {
 pub fn provider_node(config_chain: &[&Module], path: &[String], key: &str) -> Node {
     for depth in (0..config_chain.len()).rev() {
         if config_chain[depth].providers.iter().any(|p| p.key() == key) {
-            return Node { module: path[..depth].to_vec(), kind: NodeKind::Provider(key.to_string()) };
+            return Node {
+                module: path[..depth].to_vec(),
+                kind: NodeKind::Provider(key.to_string()),
+            };
         }
     }
-    Node { module: Vec::new(), kind: NodeKind::Provider(key.to_string()) }
+    Node {
+        module: Vec::new(),
+        kind: NodeKind::Provider(key.to_string()),
+    }
 }
 
-fn add_edges<'a>(c: &'a Config, parent: Option<(&'a Config, &'a str)>, ancestors: &[&'a Module], g: &mut ConfigGraph) {
+fn add_edges<'a>(
+    c: &'a Config,
+    parent: Option<(&'a Config, &'a str)>,
+    ancestors: &[&'a Module],
+    g: &mut ConfigGraph,
+) {
     let m = &c.module;
     let mut chain: Vec<&Module> = ancestors.to_vec();
     chain.push(m);
     let path = c.path.clone();
-    let here = |kind| Node { module: path.clone(), kind };
+    let here = |kind| Node {
+        module: path.clone(),
+        kind,
+    };
     // Nodes of a child module wait for the call's expansion; its variables for the call's arguments.
     if let Some((p, call_name)) = parent {
-        let call = g.add(Node { module: p.path.clone(), kind: NodeKind::ModuleCall(call_name.to_string()) });
-        let ids: Vec<NodeIndex> = g.index.iter().filter(|(n, _)| n.module == path).map(|(_, i)| *i).collect();
+        let call = g.add(Node {
+            module: p.path.clone(),
+            kind: NodeKind::ModuleCall(call_name.to_string()),
+        });
+        let ids: Vec<NodeIndex> = g
+            .index
+            .iter()
+            .filter(|(n, _)| n.module == path)
+            .map(|(_, i)| *i)
+            .collect();
         for i in ids {
             g.edge(call, i);
         }
@@ -163,7 +192,11 @@ fn add_edges<'a>(c: &'a Config, parent: Option<(&'a Config, &'a str)>, ancestors
         let me = g.node(&here(NodeKind::Output(n.clone()))).expect("added");
         let mut exprs = vec![&o.value];
         exprs.extend(o.depends_on.iter());
-        exprs.extend(o.preconditions.iter().flat_map(|c| [&c.condition, &c.error_message]));
+        exprs.extend(
+            o.preconditions
+                .iter()
+                .flat_map(|c| [&c.condition, &c.error_message]),
+        );
         for e in exprs {
             for dep in expr_deps(c, e, g) {
                 g.edge(dep, me);
@@ -183,7 +216,13 @@ fn add_edges<'a>(c: &'a Config, parent: Option<(&'a Config, &'a str)>, ancestors
         }
     }
     for r in m.resources.values() {
-        let me = g.node(&here(NodeKind::Resource(r.mode, r.ty.clone(), r.name.clone()))).expect("added");
+        let me = g
+            .node(&here(NodeKind::Resource(
+                r.mode,
+                r.ty.clone(),
+                r.name.clone(),
+            )))
+            .expect("added");
         for e in resource_exprs(r) {
             for dep in expr_deps(c, e, g) {
                 g.edge(dep, me);
@@ -194,7 +233,9 @@ fn add_edges<'a>(c: &'a Config, parent: Option<(&'a Config, &'a str)>, ancestors
         g.edge(p, me);
     }
     for (n, call) in &m.module_calls {
-        let me = g.node(&here(NodeKind::ModuleCall(n.clone()))).expect("added");
+        let me = g
+            .node(&here(NodeKind::ModuleCall(n.clone())))
+            .expect("added");
         let mut exprs: Vec<&Expr> = call.count.iter().chain(call.for_each.iter()).collect();
         exprs.extend(call.depends_on.iter());
         for e in exprs {
@@ -222,7 +263,12 @@ pub fn resource_exprs(r: &infra_config::Resource) -> Vec<&Expr> {
     v.extend(r.depends_on.iter());
     v.extend(body_exprs(&r.body));
     v.extend(r.lifecycle.replace_triggered_by.iter());
-    for c in r.lifecycle.preconditions.iter().chain(r.lifecycle.postconditions.iter()) {
+    for c in r
+        .lifecycle
+        .preconditions
+        .iter()
+        .chain(r.lifecycle.postconditions.iter())
+    {
         v.push(&c.condition);
         v.push(&c.error_message);
     }
@@ -258,8 +304,12 @@ pub fn reference_nodes(c: &Config, r: &Reference, g: &ConfigGraph) -> Vec<NodeIn
     let at = |module: Vec<String>, kind| g.node(&Node { module, kind });
     let first = r.first_attr();
     match (r.root.as_str(), first) {
-        ("var", Some(n)) => at(path.clone(), NodeKind::Variable(n.to_string())).into_iter().collect(),
-        ("local", Some(n)) => at(path.clone(), NodeKind::Local(n.to_string())).into_iter().collect(),
+        ("var", Some(n)) => at(path.clone(), NodeKind::Variable(n.to_string()))
+            .into_iter()
+            .collect(),
+        ("local", Some(n)) => at(path.clone(), NodeKind::Local(n.to_string()))
+            .into_iter()
+            .collect(),
         ("module", Some(n)) => {
             let mut child = path.clone();
             child.push(n.to_string());
@@ -268,26 +318,42 @@ pub fn reference_nodes(c: &Config, r: &Reference, g: &ConfigGraph) -> Vec<NodeIn
                 _ => None,
             });
             match out_name {
-                Some(o) if g.node(&Node { module: child.clone(), kind: NodeKind::Output(o.clone()) }).is_some() => {
+                Some(o)
+                    if g.node(&Node {
+                        module: child.clone(),
+                        kind: NodeKind::Output(o.clone()),
+                    })
+                    .is_some() =>
+                {
                     at(child, NodeKind::Output(o)).into_iter().collect()
                 }
                 _ => g
                     .index
                     .iter()
-                    .filter(|(node, _)| node.module == child && matches!(node.kind, NodeKind::Output(_)))
+                    .filter(|(node, _)| {
+                        node.module == child && matches!(node.kind, NodeKind::Output(_))
+                    })
                     .map(|(_, i)| *i)
                     .chain(at(path.clone(), NodeKind::ModuleCall(n.to_string())))
                     .collect(),
             }
         }
         ("data", Some(t)) => match r.second_attr() {
-            Some(n) => at(path.clone(), NodeKind::Resource(ResourceMode::Data, t.to_string(), n.to_string())).into_iter().collect(),
+            Some(n) => at(
+                path.clone(),
+                NodeKind::Resource(ResourceMode::Data, t.to_string(), n.to_string()),
+            )
+            .into_iter()
+            .collect(),
             None => Vec::new(),
         },
         ("count" | "each" | "path" | "terraform" | "self", _) => Vec::new(),
-        (ty, Some(n)) => at(path.clone(), NodeKind::Resource(ResourceMode::Managed, ty.to_string(), n.to_string()))
-            .into_iter()
-            .collect(),
+        (ty, Some(n)) => at(
+            path.clone(),
+            NodeKind::Resource(ResourceMode::Managed, ty.to_string(), n.to_string()),
+        )
+        .into_iter()
+        .collect(),
         _ => Vec::new(),
     }
 }
@@ -295,7 +361,8 @@ pub fn reference_nodes(c: &Config, r: &Reference, g: &ConfigGraph) -> Vec<NodeIn
 fn cycle_diagnostics(g: &ConfigGraph, ranges: &Ranges) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for scc in petgraph::algo::tarjan_scc(&g.graph) {
-        let is_cycle = scc.len() > 1 || (scc.len() == 1 && g.graph.find_edge(scc[0], scc[0]).is_some());
+        let is_cycle =
+            scc.len() > 1 || (scc.len() == 1 && g.graph.find_edge(scc[0], scc[0]).is_some());
         if !is_cycle {
             continue;
         }
@@ -308,7 +375,10 @@ fn cycle_diagnostics(g: &ConfigGraph, ranges: &Ranges) -> Diagnostics {
         );
         for i in &cycle {
             if let Some(r) = ranges.get(i) {
-                detail.push_str(&format!("\n  {} at {}:{}:{}", g.graph[*i], r.filename, r.start.line, r.start.column));
+                detail.push_str(&format!(
+                    "\n  {} at {}:{}:{}",
+                    g.graph[*i], r.filename, r.start.line, r.start.column
+                ));
             }
         }
         detail.push_str("\n\nBreak the loop by removing one of these references.");
@@ -324,7 +394,10 @@ fn cycle_diagnostics(g: &ConfigGraph, ranges: &Ranges) -> Diagnostics {
 /// The members of a strongly connected component in the order of one loop through them.
 fn order_cycle(g: &ConfigGraph, scc: &[NodeIndex]) -> Vec<NodeIndex> {
     let members: std::collections::HashSet<NodeIndex> = scc.iter().copied().collect();
-    let start = *scc.iter().min_by_key(|i| g.graph[**i].to_string()).expect("non-empty");
+    let start = *scc
+        .iter()
+        .min_by_key(|i| g.graph[**i].to_string())
+        .expect("non-empty");
     // Breadth-first search from start back to start within the component gives one shortest loop.
     let mut prev: HashMap<NodeIndex, NodeIndex> = HashMap::new();
     let mut queue = std::collections::VecDeque::from([start]);

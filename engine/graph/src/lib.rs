@@ -10,6 +10,9 @@ mod build;
 mod render;
 mod walk;
 
-pub use build::{body_exprs, build_graph, provider_node, reference_nodes, resource_exprs, ConfigGraph, Node, NodeKind};
+pub use build::{
+    body_exprs, build_graph, provider_node, reference_nodes, resource_exprs, ConfigGraph, Node,
+    NodeKind,
+};
 pub use render::{to_dot, to_mermaid};
 pub use walk::{walk, WalkOutcome};

@@ -8,7 +8,12 @@ fn sorted_edges(g: &ConfigGraph) -> Vec<(String, String)> {
     let mut edges: Vec<(String, String)> = g
         .graph
         .edge_references()
-        .map(|e| (g.graph[e.source()].to_string(), g.graph[e.target()].to_string()))
+        .map(|e| {
+            (
+                g.graph[e.source()].to_string(),
+                g.graph[e.target()].to_string(),
+            )
+        })
         .collect();
     edges.sort();
     edges
@@ -27,7 +32,11 @@ pub fn to_dot(g: &ConfigGraph) -> String {
         out.push_str(&format!("  \"{}\"\n", n.replace('"', "\\\"")));
     }
     for (a, b) in sorted_edges(g) {
-        out.push_str(&format!("  \"{}\" -> \"{}\"\n", a.replace('"', "\\\""), b.replace('"', "\\\"")));
+        out.push_str(&format!(
+            "  \"{}\" -> \"{}\"\n",
+            a.replace('"', "\\\""),
+            b.replace('"', "\\\"")
+        ));
     }
     out.push_str("}\n");
     out

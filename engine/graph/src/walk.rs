@@ -36,7 +36,11 @@ pub async fn walk<N, E>(
         .map(|n| (n, graph.neighbors_directed(n, Direction::Incoming).count()))
         .collect();
     let mut outcome: HashMap<NodeIndex, WalkOutcome> = HashMap::with_capacity(waiting.len());
-    let mut ready: Vec<NodeIndex> = waiting.iter().filter(|(_, c)| **c == 0).map(|(n, _)| *n).collect();
+    let mut ready: Vec<NodeIndex> = waiting
+        .iter()
+        .filter(|(_, c)| **c == 0)
+        .map(|(n, _)| *n)
+        .collect();
     ready.sort();
     let mut running: JoinSet<(NodeIndex, bool)> = JoinSet::new();
     loop {
@@ -48,12 +52,21 @@ pub async fn walk<N, E>(
             let fut = visit(n);
             running.spawn(async move { (n, fut.await) });
         }
-        let Some(joined) = running.join_next().await else { break };
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
         let (n, ok) = match joined {
             Ok(r) => r,
             Err(e) => std::panic::resume_unwind(e.into_panic()),
         };
-        outcome.insert(n, if ok { WalkOutcome::Done } else { WalkOutcome::Failed });
+        outcome.insert(
+            n,
+            if ok {
+                WalkOutcome::Done
+            } else {
+                WalkOutcome::Failed
+            },
+        );
         for next in graph.neighbors_directed(n, Direction::Outgoing) {
             if !ok {
                 skip(graph, next, &mut outcome);
@@ -127,14 +140,27 @@ mod tests {
         assert!(out.values().all(|x| *x == WalkOutcome::Done));
         let order = order.lock().unwrap().clone();
         let pos = |x| order.iter().position(|y| *y == x).unwrap();
-        assert!(pos("a") < pos("b") && pos("a") < pos("c") && pos("b") < pos("d") && pos("c") < pos("d"));
+        assert!(
+            pos("a") < pos("b")
+                && pos("a") < pos("c")
+                && pos("b") < pos("d")
+                && pos("c") < pos("d")
+        );
     }
 
     #[tokio::test]
     async fn failure_skips_dependents_only() {
         let g = chain_graph();
         let names: Vec<&'static str> = g.node_indices().map(|i| g[i]).collect();
-        let out = walk(&g, move |n| { let ok = names[n.index()] != "b"; Box::pin(async move { ok }) }, || false).await;
+        let out = walk(
+            &g,
+            move |n| {
+                let ok = names[n.index()] != "b";
+                Box::pin(async move { ok })
+            },
+            || false,
+        )
+        .await;
         let by_name = |x: &str| out[&g.node_indices().find(|i| g[*i] == x).unwrap()];
         assert_eq!(by_name("b"), WalkOutcome::Failed);
         assert_eq!(by_name("d"), WalkOutcome::Skipped);
@@ -149,7 +175,21 @@ mod tests {
             g.add_node(());
         }
         let start = Instant::now();
-        walk(&g, |_| Box::pin(async { tokio::time::sleep(Duration::from_millis(50)).await; true }), || false).await;
-        assert!(start.elapsed() < Duration::from_millis(500), "took {:?}", start.elapsed());
+        walk(
+            &g,
+            |_| {
+                Box::pin(async {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    true
+                })
+            },
+            || false,
+        )
+        .await;
+        assert!(
+            start.elapsed() < Duration::from_millis(500),
+            "took {:?}",
+            start.elapsed()
+        );
     }
 }

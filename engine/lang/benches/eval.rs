@@ -30,7 +30,11 @@ fn layered(n: usize) -> String {
             if k > 0 {
                 s.push_str(&format!("    a    = null_resource.l{}_{}.id\n", k - 1, j));
                 if j % 2 == 1 {
-                    s.push_str(&format!("    b    = null_resource.l{}_{}.id\n", k - 1, (j + 1) % width));
+                    s.push_str(&format!(
+                        "    b    = null_resource.l{}_{}.id\n",
+                        k - 1,
+                        (j + 1) % width
+                    ));
                 }
             }
             s.push_str("  }\n}\n\n");
@@ -56,12 +60,28 @@ impl Scope for BenchScope {
         };
         let missing = || ScopeError::new("Invalid reference", "not in the benchmark scope");
         match root {
-            "var" => Ok((self.vars.get(attr(0).ok_or_else(missing)?).cloned().ok_or_else(missing)?, 1)),
-            "local" => Ok((self.locals.get(attr(0).ok_or_else(missing)?).cloned().ok_or_else(missing)?, 1)),
+            "var" => Ok((
+                self.vars
+                    .get(attr(0).ok_or_else(missing)?)
+                    .cloned()
+                    .ok_or_else(missing)?,
+                1,
+            )),
+            "local" => Ok((
+                self.locals
+                    .get(attr(0).ok_or_else(missing)?)
+                    .cloned()
+                    .ok_or_else(missing)?,
+                1,
+            )),
             "count" => Ok((Value::int(self.count_index), 1)),
             ty => {
                 let name = attr(0).ok_or_else(missing)?;
-                let v = self.resources.get(&(ty.to_string(), name.to_string())).cloned().unwrap_or_else(Value::unknown);
+                let v = self
+                    .resources
+                    .get(&(ty.to_string(), name.to_string()))
+                    .cloned()
+                    .unwrap_or_else(Value::unknown);
                 Ok((v, 1))
             }
         }
@@ -72,10 +92,18 @@ fn scope() -> BenchScope {
     let obj = |id: &str| {
         Value::Object(BTreeMap::from([
             ("id".to_string(), Value::string(id)),
-            ("triggers".to_string(), Value::Object(BTreeMap::from([("name".to_string(), Value::string("bench-1-0-0"))]))),
+            (
+                "triggers".to_string(),
+                Value::Object(BTreeMap::from([(
+                    "name".to_string(),
+                    Value::string("bench-1-0-0"),
+                )])),
+            ),
         ]))
     };
-    let names: BTreeMap<String, Value> = (0..100).map(|i| (format!("k{i:03}"), Value::string(format!("value-{i}")))).collect();
+    let names: BTreeMap<String, Value> = (0..100)
+        .map(|i| (format!("k{i:03}"), Value::string(format!("value-{i}"))))
+        .collect();
     BenchScope {
         vars: BTreeMap::from([
             ("prefix".to_string(), Value::string("bench")),
@@ -83,8 +111,14 @@ fn scope() -> BenchScope {
         ]),
         locals: BTreeMap::from([("tag".to_string(), Value::string("bench-1"))]),
         resources: BTreeMap::from([
-            (("null_resource".to_string(), "l0_0".to_string()), obj("1234567890")),
-            (("null_resource".to_string(), "l0_1".to_string()), obj("2345678901")),
+            (
+                ("null_resource".to_string(), "l0_0".to_string()),
+                obj("1234567890"),
+            ),
+            (
+                ("null_resource".to_string(), "l0_1".to_string()),
+                obj("2345678901"),
+            ),
         ]),
         count_index: 7,
     }
@@ -103,7 +137,9 @@ fn bench_parse(c: &mut Criterion) {
     let expr = "{\n  name = \"${local.tag}-1-${count.index}\"\n  a    = null_resource.l0_0.id\n  b    = null_resource.l0_1.id\n}";
     let file = LineIndex::new("main.tf", expr);
     g.throughput(Throughput::Elements(1));
-    g.bench_function("expression/triggers", |b| b.iter(|| parse_expression(black_box(expr), &file).expect("parses")));
+    g.bench_function("expression/triggers", |b| {
+        b.iter(|| parse_expression(black_box(expr), &file).expect("parses"))
+    });
     g.finish();
 }
 
@@ -127,7 +163,9 @@ fn bench_eval(c: &mut Criterion) {
         let file = LineIndex::new("main.tf", src);
         let expr = parse_expression(src, &file).expect("parses");
         // Check once that it evaluates, so a broken case fails loudly instead of timing an error.
-        EvalContext::new(&scope, &functions, &fctx, &file).eval(&expr).unwrap_or_else(|d| panic!("{name}: {d:?}"));
+        EvalContext::new(&scope, &functions, &fctx, &file)
+            .eval(&expr)
+            .unwrap_or_else(|d| panic!("{name}: {d:?}"));
         g.bench_function(name, |b| {
             b.iter(|| {
                 let mut ctx = EvalContext::new(&scope, &functions, &fctx, &file);

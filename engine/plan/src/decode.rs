@@ -44,7 +44,12 @@ impl Decoder<'_> {
     }
 
     /// Decodes `body` against `schema` (the block's range is used for missing arguments).
-    pub fn decode(&self, body: &Body, schema: &BlockSchema, block_range: &SourceRange) -> Result<Value, Diagnostics> {
+    pub fn decode(
+        &self,
+        body: &Body,
+        schema: &BlockSchema,
+        block_range: &SourceRange,
+    ) -> Result<Value, Diagnostics> {
         self.decode_with(body, schema, block_range, &[])
     }
 
@@ -99,7 +104,9 @@ impl Decoder<'_> {
                     if a.required {
                         diags.push(self.diag(
                             "Missing required argument",
-                            format!("The argument \"{name}\" is required, but no definition was found."),
+                            format!(
+                                "The argument \"{name}\" is required, but no definition was found."
+                            ),
                             block_range.clone(),
                         ));
                     }
@@ -115,7 +122,11 @@ impl Decoder<'_> {
                 continue;
             };
             match self.decode_with(&b.body, &bt.block, &b.range, vars) {
-                Ok(v) => blocks.entry(b.ty.clone()).or_default().push((b.labels.clone(), v, b.range.clone())),
+                Ok(v) => blocks.entry(b.ty.clone()).or_default().push((
+                    b.labels.clone(),
+                    v,
+                    b.range.clone(),
+                )),
                 Err(d) => diags.extend(d),
             }
         }
@@ -134,14 +145,24 @@ impl Decoder<'_> {
             let (coll, marked) = coll.unmark();
             if !coll.is_known() {
                 // The number of blocks is unknown: the whole block list is unknown.
-                out.insert(d.ty.clone(), Value::Unknown(nested_type(bt.nesting, &bt.block)));
+                out.insert(
+                    d.ty.clone(),
+                    Value::Unknown(nested_type(bt.nesting, &bt.block)),
+                );
                 blocks.remove(&d.ty);
                 continue;
             }
             let items: Vec<(Value, Value)> = match coll.peel() {
-                Value::List(_, e) | Value::Tuple(e) => e.iter().enumerate().map(|(i, v)| (Value::int(i as i64), v.clone())).collect(),
+                Value::List(_, e) | Value::Tuple(e) => e
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::int(i as i64), v.clone()))
+                    .collect(),
                 Value::Set(_, e) => e.iter().map(|v| (v.clone(), v.clone())).collect(),
-                Value::Map(_, m) | Value::Object(m) => m.iter().map(|(k, v)| (Value::string(k.clone()), v.clone())).collect(),
+                Value::Map(_, m) | Value::Object(m) => m
+                    .iter()
+                    .map(|(k, v)| (Value::string(k.clone()), v.clone()))
+                    .collect(),
                 Value::Null(_) => Vec::new(),
                 _ => {
                     diags.push(self.diag(
@@ -154,7 +175,10 @@ impl Decoder<'_> {
             };
             for (k, v) in items {
                 let mut iter_vars = vars.to_vec();
-                let it = Value::Object(BTreeMap::from([("key".to_string(), k), ("value".to_string(), v.mark_if(marked))]));
+                let it = Value::Object(BTreeMap::from([
+                    ("key".to_string(), k),
+                    ("value".to_string(), v.mark_if(marked)),
+                ]));
                 iter_vars.push((d.iterator.clone(), it));
                 let mut labels = Vec::new();
                 for l in &d.labels {
@@ -164,7 +188,12 @@ impl Decoder<'_> {
                     }
                 }
                 match self.decode_with(&d.content, &bt.block, &d.range, &iter_vars) {
-                    Ok(v) => blocks.entry(d.ty.clone()).or_default().push((labels, v, d.range.clone())),
+                    Ok(v) => {
+                        blocks
+                            .entry(d.ty.clone())
+                            .or_default()
+                            .push((labels, v, d.range.clone()))
+                    }
                     Err(e) => diags.extend(e),
                 }
             }
@@ -177,20 +206,39 @@ impl Decoder<'_> {
             let ety = bt.block.value_type();
             if items.len() < bt.min_items || (bt.max_items > 0 && items.len() > bt.max_items) {
                 let (summary, detail) = if items.len() < bt.min_items {
-                    ("Insufficient ".to_string() + name + " blocks", format!("At least {} \"{name}\" blocks are required.", bt.min_items))
+                    (
+                        "Insufficient ".to_string() + name + " blocks",
+                        format!("At least {} \"{name}\" blocks are required.", bt.min_items),
+                    )
                 } else {
-                    ("Too many ".to_string() + name + " blocks", format!("No more than {} \"{name}\" blocks are allowed.", bt.max_items))
+                    (
+                        "Too many ".to_string() + name + " blocks",
+                        format!(
+                            "No more than {} \"{name}\" blocks are allowed.",
+                            bt.max_items
+                        ),
+                    )
                 };
-                let range = items.last().map(|i| i.2.clone()).unwrap_or_else(|| block_range.clone());
+                let range = items
+                    .last()
+                    .map(|i| i.2.clone())
+                    .unwrap_or_else(|| block_range.clone());
                 diags.push(self.diag(&summary, detail, range));
             }
             let v = match bt.nesting {
-                Nesting::Single => items.into_iter().next().map(|i| i.1).unwrap_or(Value::Null(ety)),
+                Nesting::Single => items
+                    .into_iter()
+                    .next()
+                    .map(|i| i.1)
+                    .unwrap_or(Value::Null(ety)),
                 Nesting::List => Value::List(ety, items.into_iter().map(|i| i.1).collect()),
                 Nesting::Set => Value::set(ety, items.into_iter().map(|i| i.1).collect()),
                 Nesting::Map => Value::Map(
                     ety,
-                    items.into_iter().map(|(l, v, _)| (l.first().cloned().unwrap_or_default(), v)).collect(),
+                    items
+                        .into_iter()
+                        .map(|(l, v, _)| (l.first().cloned().unwrap_or_default(), v))
+                        .collect(),
                 ),
             };
             out.insert(name.clone(), v);

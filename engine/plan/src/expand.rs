@@ -30,14 +30,22 @@ pub fn expansion(
                 .with_address(address),
             ));
         }
-        return count_value(&v)
-            .map(Expansion::Count)
-            .map_err(|m| Diagnostics::from(Diagnostic::error("Invalid count argument", m).with_subject(c.range()).with_address(address)));
+        return count_value(&v).map(Expansion::Count).map_err(|m| {
+            Diagnostics::from(
+                Diagnostic::error("Invalid count argument", m)
+                    .with_subject(c.range())
+                    .with_address(address),
+            )
+        });
     }
     if let Some(f) = for_each {
         let v = w.eval(f, module, InstanceContext::default())?;
         let err = |detail: String| {
-            Diagnostics::from(Diagnostic::error("Invalid for_each argument", detail).with_subject(f.range()).with_address(address))
+            Diagnostics::from(
+                Diagnostic::error("Invalid for_each argument", detail)
+                    .with_subject(f.range())
+                    .with_address(address),
+            )
         };
         if v.contains_sensitive() {
             return Err(err("Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.".into()));

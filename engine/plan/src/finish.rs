@@ -13,9 +13,17 @@ pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
     let diags = w.diagnostics();
     let mut changes = std::mem::take(&mut *w.changes.lock().expect("lock"));
     let claimed = w.claimed.lock().expect("lock").clone();
-    let providers: std::collections::HashMap<String, std::sync::Arc<dyn infra_provider::Provider>> = w.configured_providers().into_iter().collect();
-    let live_modules: std::collections::HashSet<infra_core::addr::ModuleInstance> =
-        w.state.modules.read().expect("lock").values().flatten().map(|(m, _)| m.clone()).collect();
+    let providers: std::collections::HashMap<String, std::sync::Arc<dyn infra_provider::Provider>> =
+        w.configured_providers().into_iter().collect();
+    let live_modules: std::collections::HashSet<infra_core::addr::ModuleInstance> = w
+        .state
+        .modules
+        .read()
+        .expect("lock")
+        .values()
+        .flatten()
+        .map(|(m, _)| m.clone())
+        .collect();
     let targeted = !w.options.targets.is_empty() || !w.options.excludes.is_empty();
     if w.options.mode == PlanMode::Normal && !diags.has_errors() {
         for (addr, inst) in &w.prior {
@@ -31,7 +39,8 @@ pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
                 .or_else(|| w.schema_for(&inst.provider, addr.resource.mode, &addr.resource.ty));
             let before = match &schema {
                 Some(s) => crate::state_values::instance_value(inst, s),
-                None => Value::from_json(&inst.attributes, &Type::Dynamic).unwrap_or_else(Value::unknown),
+                None => Value::from_json(&inst.attributes, &Type::Dynamic)
+                    .unwrap_or_else(Value::unknown),
             };
             // The deepest module instance of the address that the configuration no longer has.
             let module = &addr.resource.module;
@@ -79,15 +88,38 @@ fn output_changes(w: &Walker) -> BTreeMap<String, OutputChange> {
     let after = w.root_outputs();
     let declared = &w.config.module.outputs;
     for (name, prior) in &w.prior_state.outputs {
-        let before = Value::from_json(&prior.value, &Type::from_json(&prior.ty).unwrap_or(Type::Dynamic)).map(|v| v.mark_if(prior.sensitive));
-        let now = if w.options.mode == PlanMode::Destroy { None } else { after.get(name).cloned() };
+        let before = Value::from_json(
+            &prior.value,
+            &Type::from_json(&prior.ty).unwrap_or(Type::Dynamic),
+        )
+        .map(|v| v.mark_if(prior.sensitive));
+        let now = if w.options.mode == PlanMode::Destroy {
+            None
+        } else {
+            after.get(name).cloned()
+        };
         let action = match (&before, &now) {
-            (_, None) if !declared.contains_key(name) || w.options.mode == PlanMode::Destroy => Action::Delete,
+            (_, None) if !declared.contains_key(name) || w.options.mode == PlanMode::Destroy => {
+                Action::Delete
+            }
             (_, None) => continue,
-            (Some(b), Some(a)) if a.is_wholly_known() && b.clone().unmark_deep().0 == a.clone().unmark_deep().0 => Action::NoOp,
+            (Some(b), Some(a))
+                if a.is_wholly_known()
+                    && b.clone().unmark_deep().0 == a.clone().unmark_deep().0 =>
+            {
+                Action::NoOp
+            }
             _ => Action::Update,
         };
-        out.insert(name.clone(), OutputChange { action, before, after: now, sensitive: prior.sensitive || declared.get(name).is_some_and(|o| o.sensitive) });
+        out.insert(
+            name.clone(),
+            OutputChange {
+                action,
+                before,
+                after: now,
+                sensitive: prior.sensitive || declared.get(name).is_some_and(|o| o.sensitive),
+            },
+        );
     }
     if w.options.mode != PlanMode::Destroy {
         for (name, v) in after {
@@ -99,7 +131,15 @@ fn output_changes(w: &Walker) -> BTreeMap<String, OutputChange> {
                 continue;
             }
             let sensitive = declared.get(&name).is_some_and(|o| o.sensitive);
-            out.insert(name, OutputChange { action: Action::Create, before: None, after: Some(v), sensitive });
+            out.insert(
+                name,
+                OutputChange {
+                    action: Action::Create,
+                    before: None,
+                    after: Some(v),
+                    sensitive,
+                },
+            );
         }
     }
     out

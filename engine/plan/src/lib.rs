@@ -85,8 +85,14 @@ async fn destroy_plan(
     };
     plan.mode = PlanMode::Destroy;
     let targets = walker.options.targets.clone();
-    let providers: std::collections::HashMap<String, std::sync::Arc<dyn infra_provider::Provider>> = walker.configured_providers().into_iter().collect();
-    let gone: std::collections::HashSet<_> = plan.drift.iter().filter(|d| d.after.is_none()).map(|d| d.addr.clone()).collect();
+    let providers: std::collections::HashMap<String, std::sync::Arc<dyn infra_provider::Provider>> =
+        walker.configured_providers().into_iter().collect();
+    let gone: std::collections::HashSet<_> = plan
+        .drift
+        .iter()
+        .filter(|d| d.after.is_none())
+        .map(|d| d.addr.clone())
+        .collect();
     let mut changes = Vec::new();
     for (addr, inst) in &walker.prior {
         if addr.resource.mode == infra_core::addr::Mode::Data || gone.contains(addr) {

@@ -155,7 +155,9 @@ impl Plan {
 
     /// Whether applying the plan would change anything (resources, their addresses, outputs).
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| c.action != Action::NoOp || matches!(c.reason, Some(Reason::MovedFrom(_))))
+        self.changes
+            .iter()
+            .any(|c| c.action != Action::NoOp || matches!(c.reason, Some(Reason::MovedFrom(_))))
             || self.outputs.values().any(|o| o.action != Action::NoOp)
     }
 }

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 
 use infra_config::{Config, Expr};
-use infra_core::addr::{parse_target, InstanceKey, ModuleInstance, ResourceAddr, ResourceInstanceAddr, Target};
+use infra_core::addr::{
+    parse_target, InstanceKey, ModuleInstance, ResourceAddr, ResourceInstanceAddr, Target,
+};
 use infra_core::{Diagnostic, Diagnostics, Value};
 use infra_state::{ResourceInstance, StateSnapshot};
 
@@ -22,7 +24,12 @@ pub fn instance_addr(r: &ResourceInstance) -> Option<ResourceInstanceAddr> {
         }
     };
     Some(ResourceInstanceAddr {
-        resource: ResourceAddr { module, mode: r.mode, ty: r.type_name.clone(), name: r.name.clone() },
+        resource: ResourceAddr {
+            module,
+            mode: r.mode,
+            ty: r.type_name.clone(),
+            name: r.name.clone(),
+        },
         key: r.index.clone(),
     })
 }
@@ -64,7 +71,9 @@ fn apply_moved_blocks(
         let (from, to) = match (expr_target(&m.from), expr_target(&m.to)) {
             (Ok(f), Ok(t)) => (f, t),
             (Err(e), _) | (_, Err(e)) => {
-                diags.push(Diagnostic::error("Invalid \"moved\" address", e).with_subject(m.range.clone()));
+                diags.push(
+                    Diagnostic::error("Invalid \"moved\" address", e).with_subject(m.range.clone()),
+                );
                 continue;
             }
         };
@@ -92,7 +101,11 @@ fn apply_moved_blocks(
 
 /// Terraform's implicit moves: a resource that gains `count` keeps its object as `[0]`; one
 /// that loses `count` keeps `[0]` as the single object.
-fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>, moved_from: &mut MovedFrom) {
+fn implicit_moves(
+    c: &Config,
+    by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
+    moved_from: &mut MovedFrom,
+) {
     for r in c.module.resources.values() {
         let mode = match r.mode {
             infra_config::ResourceMode::Managed => infra_core::addr::Mode::Managed,
@@ -106,7 +119,11 @@ fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, Resour
         let moves: Vec<(ResourceInstanceAddr, ResourceInstanceAddr)> = by_addr
             .keys()
             .filter(|a| {
-                a.resource.module.static_path() == c.path && a.resource.mode == mode && a.resource.ty == r.ty && a.resource.name == r.name && a.key == from_key
+                a.resource.module.static_path() == c.path
+                    && a.resource.mode == mode
+                    && a.resource.ty == r.ty
+                    && a.resource.name == r.name
+                    && a.key == from_key
             })
             .map(|a| (a.clone(), a.resource.instance(to_key.clone())))
             .collect();
@@ -128,11 +145,18 @@ fn rename_all(
             continue;
         }
         if let Some(mut inst) = by_addr.remove(&old) {
-            inst.module = if new.resource.module.is_root() { String::new() } else { new.resource.module.to_string() };
+            inst.module = if new.resource.module.is_root() {
+                String::new()
+            } else {
+                new.resource.module.to_string()
+            };
             inst.type_name = new.resource.ty.clone();
             inst.name = new.resource.name.clone();
             inst.index = new.key.clone();
-            let origin = moved_from.remove(&old).map(|(o, i)| (o, i && implicit)).unwrap_or_else(|| (old.to_string(), implicit));
+            let origin = moved_from
+                .remove(&old)
+                .map(|(o, i)| (o, i && implicit))
+                .unwrap_or_else(|| (old.to_string(), implicit));
             moved_from.insert(new.clone(), origin);
             by_addr.insert(new, inst);
         }
@@ -141,7 +165,13 @@ fn rename_all(
 
 fn expr_target(e: &Expr) -> Result<Target, String> {
     let span = hcl_edit::Span::span(&e.expr).unwrap_or(0..0);
-    let text = e.file.text().get(span).unwrap_or_default().trim().to_string();
+    let text = e
+        .file
+        .text()
+        .get(span)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     parse_target(&text)
 }
 
@@ -149,7 +179,9 @@ fn expr_target(e: &Expr) -> Result<Target, String> {
 fn renamed(a: &ResourceInstanceAddr, from: &Target, to: &Target) -> Option<ResourceInstanceAddr> {
     match (from, to) {
         (Target::Instance(f), Target::Instance(t)) if f == a => Some(t.clone()),
-        (Target::Resource(f), Target::Resource(t)) if *f == a.resource => Some(t.instance(a.key.clone())),
+        (Target::Resource(f), Target::Resource(t)) if *f == a.resource => {
+            Some(t.instance(a.key.clone()))
+        }
         (Target::Module(f), Target::Module(t)) if a.resource.module.0.starts_with(&f.0) => {
             let mut m = t.0.clone();
             m.extend(a.resource.module.0[f.0.len()..].iter().cloned());
@@ -166,27 +198,44 @@ fn renamed(a: &ResourceInstanceAddr, from: &Target, to: &Target) -> Option<Resou
 pub fn seed_resources(state: &EvalState, prior: &HashMap<ResourceInstanceAddr, ResourceInstance>) {
     let mut grouped: HashMap<ResourceAddr, BTreeMap<Option<InstanceKey>, Value>> = HashMap::new();
     for (addr, inst) in prior {
-        let v = Value::from_json(&inst.attributes, &infra_core::Type::Dynamic).unwrap_or_else(Value::unknown);
-        grouped.entry(addr.resource.clone()).or_default().insert(addr.key.clone(), v);
+        let v = Value::from_json(&inst.attributes, &infra_core::Type::Dynamic)
+            .unwrap_or_else(Value::unknown);
+        grouped
+            .entry(addr.resource.clone())
+            .or_default()
+            .insert(addr.key.clone(), v);
     }
     let mut resources = state.resources.write().expect("lock");
     for (addr, instances) in grouped {
         let expansion = match instances.keys().next() {
             Some(Some(InstanceKey::Int(_))) => {
-                let max = instances.keys().filter_map(|k| match k {
-                    Some(InstanceKey::Int(i)) => Some(*i),
-                    _ => None,
-                }).max().unwrap_or(-1);
+                let max = instances
+                    .keys()
+                    .filter_map(|k| match k {
+                        Some(InstanceKey::Int(i)) => Some(*i),
+                        _ => None,
+                    })
+                    .max()
+                    .unwrap_or(-1);
                 Expansion::Count(max + 1)
             }
             Some(Some(InstanceKey::Str(_))) => Expansion::ForEach(
-                instances.keys().filter_map(|k| match k {
-                    Some(InstanceKey::Str(s)) => Some((s.clone(), Value::unknown())),
-                    _ => None,
-                }).collect(),
+                instances
+                    .keys()
+                    .filter_map(|k| match k {
+                        Some(InstanceKey::Str(s)) => Some((s.clone(), Value::unknown())),
+                        _ => None,
+                    })
+                    .collect(),
             ),
             _ => Expansion::Single,
         };
-        resources.insert(addr, ResourceEntry { expansion, instances });
+        resources.insert(
+            addr,
+            ResourceEntry {
+                expansion,
+                instances,
+            },
+        );
     }
 }

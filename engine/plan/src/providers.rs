@@ -36,7 +36,11 @@ pub fn provider_source(config: &Config, path: &[String], local_name: &str) -> St
 
 /// The `provider["registry.terraform.io/hashicorp/null"]` form recorded in state.
 pub fn provider_state_addr(source: &str, alias: Option<&str>) -> String {
-    let full = if source.matches('/').count() >= 2 { source.to_string() } else { format!("registry.terraform.io/{source}") };
+    let full = if source.matches('/').count() >= 2 {
+        source.to_string()
+    } else {
+        format!("registry.terraform.io/{source}")
+    };
     match alias {
         Some(a) => format!("provider[\"{full}\"].{a}"),
         None => format!("provider[\"{full}\"]"),
@@ -63,7 +67,11 @@ impl ProviderSet {
 }
 
 /// Creates the provider for `source`, or explains that infra does not have it.
-pub fn instantiate(registry: &Registry, source: &str, local_name: &str) -> Result<Arc<dyn Provider>, Diagnostics> {
+pub fn instantiate(
+    registry: &Registry,
+    source: &str,
+    local_name: &str,
+) -> Result<Arc<dyn Provider>, Diagnostics> {
     match registry.by_source(source) {
         Some(f) => Ok(f()),
         None => {

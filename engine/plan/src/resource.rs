@@ -18,6 +18,9 @@ use crate::state_values::{instance_value, mark_sensitive, value_from_state};
 use crate::values::{Expansion, InstanceContext, ResourceEntry};
 use crate::walker::{module_at, module_prefix, WalkMode, Walker};
 
+/// An instance task's result: its key and the value references see (none after a delete).
+type InstanceOutcome = Result<(Option<InstanceKey>, Option<Value>), Diagnostics>;
+
 /// What an instance task needs besides the walker.
 #[derive(Clone)]
 struct InstanceJob {
@@ -31,14 +34,24 @@ struct InstanceJob {
 }
 
 impl Walker {
-    pub(crate) async fn visit_resource(self: Arc<Self>, node: &Node, direct_target: bool) -> Result<(), Diagnostics> {
-        let NodeKind::Resource(rmode, ty, name) = &node.kind else { return Ok(()) };
-        let Some(cfg) = module_at(&self.config, &node.module) else { return Ok(()) };
+    pub(crate) async fn visit_resource(
+        self: Arc<Self>,
+        node: &Node,
+        direct_target: bool,
+    ) -> Result<(), Diagnostics> {
+        let NodeKind::Resource(rmode, ty, name) = &node.kind else {
+            return Ok(());
+        };
+        let Some(cfg) = module_at(&self.config, &node.module) else {
+            return Ok(());
+        };
         let local = match rmode {
             ResourceMode::Managed => format!("{ty}.{name}"),
             ResourceMode::Data => format!("data.{ty}.{name}"),
         };
-        let Some(res) = cfg.module.resources.get(&local) else { return Ok(()) };
+        let Some(res) = cfg.module.resources.get(&local) else {
+            return Ok(());
+        };
         let key = res.provider_key();
         let Some(provider) = self.provider_for(&node.module, &key) else {
             return Err(Diagnostics::from(
@@ -54,11 +67,22 @@ impl Walker {
             let hint = infra_lang::suggest::did_you_mean(ty, schemas.keys().map(String::as_str))
                 .map(|s| format!(" Did you mean \"{s}\"?"))
                 .unwrap_or_default();
-            let what = if *rmode == ResourceMode::Data { "data source" } else { "resource type" };
+            let what = if *rmode == ResourceMode::Data {
+                "data source"
+            } else {
+                "resource type"
+            };
             return Err(Diagnostics::from(
                 Diagnostic::error(
                     "Invalid resource type",
-                    format!("The provider {} does not support {what} \"{ty}\".{hint}", provider_source(&self.config, &node.module, key.split('.').next().unwrap_or(&key))),
+                    format!(
+                        "The provider {} does not support {what} \"{ty}\".{hint}",
+                        provider_source(
+                            &self.config,
+                            &node.module,
+                            key.split('.').next().unwrap_or(&key)
+                        )
+                    ),
                 )
                 .with_subject(res.decl_range.clone()),
             ));
@@ -66,18 +90,32 @@ impl Walker {
         let schema = Arc::new(schema.clone());
         let local_name = key.split('.').next().unwrap_or(&key);
         let alias = key.split_once('.').map(|(_, a)| a);
-        let provider_addr = provider_state_addr(&provider_source(&self.config, &node.module, local_name), alias);
+        let provider_addr = provider_state_addr(
+            &provider_source(&self.config, &node.module, local_name),
+            alias,
+        );
         let dependencies = self.resource_dependencies(node);
         let mode = match rmode {
             ResourceMode::Managed => Mode::Managed,
             ResourceMode::Data => Mode::Data,
         };
         let mut diags = Diagnostics::new();
-        let mut tasks: JoinSet<(ResourceAddr, Result<(Option<InstanceKey>, Option<Value>), Diagnostics>)> = JoinSet::new();
+        let mut tasks: JoinSet<(ResourceAddr, InstanceOutcome)> = JoinSet::new();
         for (inst, _) in self.state.module_instances(&node.module) {
-            let raddr = ResourceAddr { module: inst.clone(), mode, ty: ty.clone(), name: name.clone() };
+            let raddr = ResourceAddr {
+                module: inst.clone(),
+                mode,
+                ty: ty.clone(),
+                name: name.clone(),
+            };
             let where_ = format!("{}{local}", module_prefix(&inst));
-            let exp = match crate::expand::expansion(&self, res.count.as_ref(), res.for_each.as_ref(), &inst, &where_) {
+            let exp = match crate::expand::expansion(
+                &self,
+                res.count.as_ref(),
+                res.for_each.as_ref(),
+                &inst,
+                &where_,
+            ) {
                 Ok(e) => e,
                 Err(d) => {
                     diags.extend(d);
@@ -85,16 +123,28 @@ impl Walker {
                 }
             };
             let keys = exp.keys();
-            self.state.resources.write().expect("lock").insert(raddr.clone(), ResourceEntry { expansion: exp.clone(), instances: BTreeMap::new() });
+            self.state.resources.write().expect("lock").insert(
+                raddr.clone(),
+                ResourceEntry {
+                    expansion: exp.clone(),
+                    instances: BTreeMap::new(),
+                },
+            );
             for k in &keys {
                 let iaddr = raddr.instance(k.clone());
-                let untargeted = direct_target && !self.options.targets.iter().any(|t| t.contains(&iaddr));
-                let excluded = self.options.excludes.iter().any(|t| matches!(t, infra_core::addr::Target::Instance(i) if *i == iaddr));
+                let untargeted =
+                    direct_target && !self.options.targets.iter().any(|t| t.contains(&iaddr));
+                let excluded = self
+                    .options
+                    .excludes
+                    .iter()
+                    .any(|t| matches!(t, infra_core::addr::Target::Instance(i) if *i == iaddr));
                 if untargeted || excluded {
                     self.claimed.lock().expect("lock").insert(iaddr.clone());
                     if let Some(p) = self.prior.get(&iaddr) {
                         let v = value_from_state(&p.attributes, &schema);
-                        if let Some(e) = self.state.resources.write().expect("lock").get_mut(&raddr) {
+                        if let Some(e) = self.state.resources.write().expect("lock").get_mut(&raddr)
+                        {
                             e.instances.insert(k.clone(), v);
                         }
                     }
@@ -143,7 +193,14 @@ impl Walker {
     }
 
     /// Prior instances of a resource whose keys the expansion no longer has: planned for deletion.
-    fn orphans_of(&self, raddr: &ResourceAddr, exp: &Expansion, keys: &[Option<InstanceKey>], schema: &ResourceSchema, provider_addr: &str) {
+    fn orphans_of(
+        &self,
+        raddr: &ResourceAddr,
+        exp: &Expansion,
+        keys: &[Option<InstanceKey>],
+        schema: &ResourceSchema,
+        provider_addr: &str,
+    ) {
         let orphans: Vec<(ResourceInstanceAddr, infra_state::ResourceInstance)> = self
             .prior_by_resource
             .get(raddr)
@@ -159,10 +216,18 @@ impl Walker {
             }
             let before = instance_value(&r, schema);
             let reason = match (exp, &a.key) {
-                (Expansion::Single, Some(InstanceKey::Int(_))) => Reason::WrongRepetition("resource does not use count"),
-                (Expansion::Single, Some(InstanceKey::Str(_))) => Reason::WrongRepetition("resource does not use for_each"),
-                (Expansion::Count(_), Some(InstanceKey::Str(_))) => Reason::WrongRepetition("resource uses count, not for_each"),
-                (Expansion::ForEach(_), Some(InstanceKey::Int(_))) => Reason::WrongRepetition("resource uses for_each, not count"),
+                (Expansion::Single, Some(InstanceKey::Int(_))) => {
+                    Reason::WrongRepetition("resource does not use count")
+                }
+                (Expansion::Single, Some(InstanceKey::Str(_))) => {
+                    Reason::WrongRepetition("resource does not use for_each")
+                }
+                (Expansion::Count(_), Some(InstanceKey::Str(_))) => {
+                    Reason::WrongRepetition("resource uses count, not for_each")
+                }
+                (Expansion::ForEach(_), Some(InstanceKey::Int(_))) => {
+                    Reason::WrongRepetition("resource uses for_each, not count")
+                }
                 _ => Reason::NoInstanceKey,
             };
             self.changes.lock().expect("lock").push(ResourceChange {
@@ -182,12 +247,18 @@ impl Walker {
     /// Resources (config addresses) a resource depends on, directly or through locals, variables
     /// and outputs, as recorded in state for ordering deletes.
     fn resource_dependencies(&self, node: &Node) -> Vec<String> {
-        let Some(start) = self.graph.node(node) else { return Vec::new() };
+        let Some(start) = self.graph.node(node) else {
+            return Vec::new();
+        };
         let mut out = std::collections::BTreeSet::new();
         let mut seen = std::collections::HashSet::new();
         let mut stack = vec![start];
         while let Some(n) = stack.pop() {
-            for dep in self.graph.graph.neighbors_directed(n, petgraph::Direction::Incoming) {
+            for dep in self
+                .graph
+                .graph
+                .neighbors_directed(n, petgraph::Direction::Incoming)
+            {
                 if !seen.insert(dep) {
                     continue;
                 }
@@ -207,8 +278,14 @@ impl Walker {
     }
 
     /// Plans (or applies) one instance; returns the value references to it see.
-    async fn instance(&self, path: &[String], job: InstanceJob) -> Result<Option<Value>, Diagnostics> {
-        let res = module_at(&self.config, path).and_then(|c| c.module.resources.get(&job.local)).expect("resource exists");
+    async fn instance(
+        &self,
+        path: &[String],
+        job: InstanceJob,
+    ) -> Result<Option<Value>, Diagnostics> {
+        let res = module_at(&self.config, path)
+            .and_then(|c| c.module.resources.get(&job.local))
+            .expect("resource exists");
         self.claimed.lock().expect("lock").insert(job.addr.clone());
         let stored = self.prior.get(&job.addr).cloned();
         let tainted = stored.as_ref().is_some_and(|s| s.tainted);
@@ -223,10 +300,16 @@ impl Walker {
                 let config = self.decode_config(res, &job)?;
                 let value = {
                     let _permit = self.semaphore.acquire().await.expect("semaphore open");
-                    job.provider.read_data(&ty, &config).await.map_err(|d| tag(d, &address))?
+                    job.provider
+                        .read_data(&ty, &config)
+                        .await
+                        .map_err(|d| tag(d, &address))?
                 };
-                let change = self.change(&job, Action::Read, prior.clone(), Some(value.clone()), None);
-                applier.apply(change, job.provider.clone(), &job.schema, config).await?;
+                let change =
+                    self.change(&job, Action::Read, prior.clone(), Some(value.clone()), None);
+                applier
+                    .apply(change, job.provider.clone(), &job.schema, config)
+                    .await?;
                 return Ok(Some(value));
             }
             let action = match &planned {
@@ -242,21 +325,46 @@ impl Walker {
             let config = self.decode_config(res, &job)?;
             // A create (the object is gone, or was never there) and the create half of a
             // replacement plan from nothing.
-            let plan_prior = if action.is_replace() || action == Action::Create { None } else { prior.clone() };
-            let (after, _) = self.provider_plan(&job, res, plan_prior.as_ref(), &config).await?;
-            let before = if action == Action::Create { None } else { prior.clone() };
-            let change = self.change(&job, action, before, Some(after), planned.and_then(|c| c.reason));
+            let plan_prior = if action.is_replace() || action == Action::Create {
+                None
+            } else {
+                prior.clone()
+            };
+            let (after, _) = self
+                .provider_plan(&job, res, plan_prior.as_ref(), &config)
+                .await?;
+            let before = if action == Action::Create {
+                None
+            } else {
+                prior.clone()
+            };
+            let change = self.change(
+                &job,
+                action,
+                before,
+                Some(after),
+                planned.and_then(|c| c.reason),
+            );
             let _permit = self.semaphore.acquire().await.expect("semaphore open");
-            let new = applier.apply(change, job.provider.clone(), &job.schema, config).await?;
+            let new = applier
+                .apply(change, job.provider.clone(), &job.schema, config)
+                .await?;
             return Ok(new.map(|v| mark_sensitive(v, &job.schema)));
         }
 
         // Plan mode: refresh first.
-        if !is_data && self.options.refresh && prior.is_some() && self.options.mode != PlanMode::Destroy {
+        if !is_data
+            && self.options.refresh
+            && prior.is_some()
+            && self.options.mode != PlanMode::Destroy
+        {
             let old = prior.clone().expect("checked");
             let refreshed = {
                 let _permit = self.semaphore.acquire().await.expect("semaphore open");
-                job.provider.read(&ty, &old).await.map_err(|d| tag(d, &address))?
+                job.provider
+                    .read(&ty, &old)
+                    .await
+                    .map_err(|d| tag(d, &address))?
             };
             let refreshed = refreshed.map(|v| mark_sensitive(v, &job.schema));
             let changed = match &refreshed {
@@ -264,7 +372,11 @@ impl Walker {
                 Some(v) => v.clone().unmark_deep().0 != old.clone().unmark_deep().0,
             };
             if changed {
-                let action = if refreshed.is_none() { Action::Delete } else { Action::Update };
+                let action = if refreshed.is_none() {
+                    Action::Delete
+                } else {
+                    Action::Update
+                };
                 let d = self.change(&job, action, Some(old), refreshed.clone(), None);
                 self.drift.lock().expect("lock").push(d);
             }
@@ -274,16 +386,31 @@ impl Walker {
             return Ok(prior);
         }
         let config = self.decode_config(res, &job)?;
-        self.check_conditions(res, &job, &res.lifecycle.preconditions, None, "Resource precondition failed")?;
+        self.check_conditions(
+            res,
+            &job,
+            &res.lifecycle.preconditions,
+            None,
+            "Resource precondition failed",
+        )?;
         if is_data {
             let deps_pending = self.has_pending_changes(&res.depends_on, &job);
             if config.is_wholly_known() && !deps_pending {
                 let _permit = self.semaphore.acquire().await.expect("semaphore open");
-                let v = job.provider.read_data(&ty, &config).await.map_err(|d| tag(d, &address))?;
+                let v = job
+                    .provider
+                    .read_data(&ty, &config)
+                    .await
+                    .map_err(|d| tag(d, &address))?;
                 return Ok(Some(mark_sensitive(v, &job.schema)));
             }
             // What the read will return: the configuration, computed attributes unknown.
-            let after = infra_provider::plan_from_schema(&job.schema.block, None, &proposed_state(&job.schema.block, None, &config)).planned_state;
+            let after = infra_provider::plan_from_schema(
+                &job.schema.block,
+                None,
+                &proposed_state(&job.schema.block, None, &config),
+            )
+            .planned_state;
             let change = self.change(&job, Action::Read, prior, Some(after.clone()), None);
             self.changes.lock().expect("lock").push(change);
             return Ok(Some(after));
@@ -292,16 +419,35 @@ impl Walker {
         let value = change.after.clone();
         if let Some(after) = &value {
             if after.is_wholly_known() {
-                self.check_conditions(res, &job, &res.lifecycle.postconditions, Some(after.clone()), "Resource postcondition failed")?;
+                self.check_conditions(
+                    res,
+                    &job,
+                    &res.lifecycle.postconditions,
+                    Some(after.clone()),
+                    "Resource postcondition failed",
+                )?;
             }
         }
         self.changes.lock().expect("lock").push(change);
         Ok(value)
     }
 
-    fn change(&self, job: &InstanceJob, action: Action, before: Option<Value>, after: Option<Value>, reason: Option<Reason>) -> ResourceChange {
+    fn change(
+        &self,
+        job: &InstanceJob,
+        action: Action,
+        before: Option<Value>,
+        after: Option<Value>,
+        reason: Option<Reason>,
+    ) -> ResourceChange {
         let reason = reason.or_else(|| {
-            self.moved_from.get(&job.addr).map(|(f, implicit)| if *implicit { Reason::ImplicitMove(f.clone()) } else { Reason::MovedFrom(f.clone()) })
+            self.moved_from.get(&job.addr).map(|(f, implicit)| {
+                if *implicit {
+                    Reason::ImplicitMove(f.clone())
+                } else {
+                    Reason::MovedFrom(f.clone())
+                }
+            })
         });
         ResourceChange {
             addr: job.addr.clone(),
@@ -330,17 +476,42 @@ impl Walker {
         Ok(v)
     }
 
-    fn check_conditions(&self, res: &Resource, job: &InstanceJob, checks: &[infra_config::Check], self_value: Option<Value>, summary: &str) -> Result<(), Diagnostics> {
+    fn check_conditions(
+        &self,
+        res: &Resource,
+        job: &InstanceJob,
+        checks: &[infra_config::Check],
+        self_value: Option<Value>,
+        summary: &str,
+    ) -> Result<(), Diagnostics> {
         let mut diags = Diagnostics::new();
         for check in checks {
             let mut scope = self.scope(&job.addr.resource.module, job.ctx.clone());
             scope.self_value = self_value.clone();
-            let mut ectx = infra_lang::EvalContext::new(&scope, &self.functions, &self.fctx, &check.condition.file);
+            let mut ectx = infra_lang::EvalContext::new(
+                &scope,
+                &self.functions,
+                &self.fctx,
+                &check.condition.file,
+            );
             match ectx.eval(&check.condition.expr) {
                 Ok(v) if v.as_bool() == Some(false) => {
-                    let mut mctx = infra_lang::EvalContext::new(&scope, &self.functions, &self.fctx, &check.error_message.file);
-                    let msg = mctx.eval(&check.error_message.expr).ok().and_then(|m| m.as_str().map(str::to_string)).unwrap_or_default();
-                    diags.push(Diagnostic::error(summary, msg).with_subject(check.condition.range()).with_address(job.addr.to_string()));
+                    let mut mctx = infra_lang::EvalContext::new(
+                        &scope,
+                        &self.functions,
+                        &self.fctx,
+                        &check.error_message.file,
+                    );
+                    let msg = mctx
+                        .eval(&check.error_message.expr)
+                        .ok()
+                        .and_then(|m| m.as_str().map(str::to_string))
+                        .unwrap_or_default();
+                    diags.push(
+                        Diagnostic::error(summary, msg)
+                            .with_subject(check.condition.range())
+                            .with_address(job.addr.to_string()),
+                    );
                 }
                 Ok(_) => {}
                 Err(d) => diags.push(*d),
@@ -360,13 +531,22 @@ impl Walker {
         let changes = self.changes.lock().expect("lock");
         exprs.iter().any(|e| {
             references(&e.expr, &e.file).iter().any(|r| {
-                let (mode, ty, name, key_step) = match (r.root.as_str(), r.first_attr(), r.second_attr()) {
-                    ("data", Some(t), Some(n)) => (Mode::Data, t.to_string(), n.to_string(), r.steps.get(2)),
-                    (t, Some(n), _) => (Mode::Managed, t.to_string(), n.to_string(), r.steps.get(1)),
-                    _ => return false,
-                };
+                let (mode, ty, name, key_step) =
+                    match (r.root.as_str(), r.first_attr(), r.second_attr()) {
+                        ("data", Some(t), Some(n)) => {
+                            (Mode::Data, t.to_string(), n.to_string(), r.steps.get(2))
+                        }
+                        (t, Some(n), _) => {
+                            (Mode::Managed, t.to_string(), n.to_string(), r.steps.get(1))
+                        }
+                        _ => return false,
+                    };
                 let key = match key_step {
-                    Some(infra_lang::refs::RefStep::Key(k)) => Some(k.parse::<i64>().map(InstanceKey::Int).unwrap_or_else(|_| InstanceKey::Str(k.clone()))),
+                    Some(infra_lang::refs::RefStep::Key(k)) => Some(
+                        k.parse::<i64>()
+                            .map(InstanceKey::Int)
+                            .unwrap_or_else(|_| InstanceKey::Str(k.clone())),
+                    ),
                     Some(infra_lang::refs::RefStep::Dynamic) => instance_key_in(e, &job.ctx),
                     _ => None,
                 };
@@ -384,22 +564,50 @@ impl Walker {
 
     /// Asks the provider for the planned state. `ignore_changes` works on the configuration, as
     /// Terraform's does: the ignored paths take their prior values before the provider plans.
-    async fn provider_plan(&self, job: &InstanceJob, res: &Resource, prior: Option<&Value>, config: &Value) -> Result<(Value, Vec<infra_provider::AttrPath>), Diagnostics> {
+    async fn provider_plan(
+        &self,
+        job: &InstanceJob,
+        res: &Resource,
+        prior: Option<&Value>,
+        config: &Value,
+    ) -> Result<(Value, Vec<infra_provider::AttrPath>), Diagnostics> {
         let config = match prior {
-            Some(prior) => ignore_changes(&res.lifecycle.ignore_changes, &job.schema, prior, config.clone()),
+            Some(prior) => ignore_changes(
+                &res.lifecycle.ignore_changes,
+                &job.schema,
+                prior,
+                config.clone(),
+            ),
             None => config.clone(),
         };
         let proposed = proposed_state(&job.schema.block, prior, &config);
         let resp = job
             .provider
-            .plan(PlanRequest { type_name: job.addr.resource.ty.clone(), prior_state: prior.cloned(), proposed_new_state: proposed, config: config.clone() })
+            .plan(PlanRequest {
+                type_name: job.addr.resource.ty.clone(),
+                prior_state: prior.cloned(),
+                proposed_new_state: proposed,
+                config: config.clone(),
+            })
             .await
             .map_err(|d| tag(d, &job.addr.to_string()))?;
-        Ok((mark_sensitive(resp.planned_state, &job.schema), resp.requires_replace))
+        Ok((
+            mark_sensitive(resp.planned_state, &job.schema),
+            resp.requires_replace,
+        ))
     }
 
-    async fn plan_change(&self, res: &Resource, job: &InstanceJob, prior: Option<Value>, config: Value, tainted: bool) -> Result<ResourceChange, Diagnostics> {
-        let (planned, requires_replace) = self.provider_plan(job, res, prior.as_ref(), &config).await?;
+    async fn plan_change(
+        &self,
+        res: &Resource,
+        job: &InstanceJob,
+        prior: Option<Value>,
+        config: Value,
+        tainted: bool,
+    ) -> Result<ResourceChange, Diagnostics> {
+        let (planned, requires_replace) = self
+            .provider_plan(job, res, prior.as_ref(), &config)
+            .await?;
         let Some(before) = prior else {
             return Ok(self.change(job, Action::Create, None, Some(planned), None));
         };
@@ -413,7 +621,11 @@ impl Walker {
         }
         if reason.is_some() || !requires_replace.is_empty() {
             let (after, _) = self.provider_plan(job, res, None, &config).await?;
-            let action = if res.lifecycle.create_before_destroy { Action::CreateThenDelete } else { Action::DeleteThenCreate };
+            let action = if res.lifecycle.create_before_destroy {
+                Action::CreateThenDelete
+            } else {
+                Action::DeleteThenCreate
+            };
             if res.lifecycle.prevent_destroy {
                 return Err(prevent_destroy(res, &job.addr));
             }
@@ -421,7 +633,8 @@ impl Walker {
             c.requires_replace = requires_replace;
             return Ok(c);
         }
-        let same = planned.is_wholly_known() && planned.clone().unmark_deep().0 == before.clone().unmark_deep().0;
+        let same = planned.is_wholly_known()
+            && planned.clone().unmark_deep().0 == before.clone().unmark_deep().0;
         let action = if same { Action::NoOp } else { Action::Update };
         Ok(self.change(job, action, Some(before), Some(planned), None))
     }
@@ -459,7 +672,13 @@ pub(crate) fn prevent_destroy(res: &Resource, addr: &ResourceInstanceAddr) -> Di
 /// The path an `ignore_changes` entry names: `tags` → [tags], `tags["Name"]` → [tags, Name].
 fn ignore_path(e: &infra_config::Expr) -> Vec<String> {
     let span = hcl_edit::Span::span(&e.expr).unwrap_or(0..0);
-    let text = e.file.text().get(span).unwrap_or_default().trim().trim_matches('"');
+    let text = e
+        .file
+        .text()
+        .get(span)
+        .unwrap_or_default()
+        .trim()
+        .trim_matches('"');
     let mut out = Vec::new();
     let mut rest = text;
     while !rest.is_empty() {
@@ -478,10 +697,21 @@ fn ignore_path(e: &infra_config::Expr) -> Vec<String> {
 }
 
 /// The configuration with ignored paths set to their prior values.
-fn ignore_changes(ic: &IgnoreChanges, schema: &ResourceSchema, prior: &Value, config: Value) -> Value {
+fn ignore_changes(
+    ic: &IgnoreChanges,
+    schema: &ResourceSchema,
+    prior: &Value,
+    config: Value,
+) -> Value {
     let paths: Vec<Vec<String>> = match ic {
         IgnoreChanges::None => return config,
-        IgnoreChanges::All => schema.block.attributes.iter().filter(|(_, a)| a.optional || a.required).map(|(k, _)| vec![k.clone()]).collect(),
+        IgnoreChanges::All => schema
+            .block
+            .attributes
+            .iter()
+            .filter(|(_, a)| a.optional || a.required)
+            .map(|(k, _)| vec![k.clone()])
+            .collect(),
         IgnoreChanges::Paths(p) => p.iter().map(ignore_path).collect(),
     };
     let mut config = config;
@@ -493,7 +723,9 @@ fn ignore_changes(ic: &IgnoreChanges, schema: &ResourceSchema, prior: &Value, co
 
 /// Sets `path` in `v` to the value at the same path in `from` (removing it when `from` has none).
 fn set_path(v: Value, path: &[String], from: &Value) -> Value {
-    let Some((first, rest)) = path.split_first() else { return from.clone() };
+    let Some((first, rest)) = path.split_first() else {
+        return from.clone();
+    };
     let (v, marked) = v.unmark();
     let sub_from = from.peel().entries().and_then(|m| m.get(first));
     let out = match v {
@@ -545,14 +777,19 @@ pub fn proposed_state(schema: &BlockSchema, prior: Option<&Value>, config: &Valu
     for (name, a) in &schema.attributes {
         let c = cfg.get(name).cloned().unwrap_or(Value::Null(a.ty.clone()));
         let v = if c.is_null() && a.computed {
-            old.and_then(|m| m.get(name)).cloned().unwrap_or(Value::Null(a.ty.clone()))
+            old.and_then(|m| m.get(name))
+                .cloned()
+                .unwrap_or(Value::Null(a.ty.clone()))
         } else {
             c
         };
         out.insert(name.clone(), v);
     }
     for name in schema.block_types.keys() {
-        out.insert(name.clone(), cfg.get(name).cloned().unwrap_or(Value::Null(Type::Dynamic)));
+        out.insert(
+            name.clone(),
+            cfg.get(name).cloned().unwrap_or(Value::Null(Type::Dynamic)),
+        );
     }
     Value::Object(out)
 }
@@ -560,8 +797,13 @@ pub fn proposed_state(schema: &BlockSchema, prior: Option<&Value>, config: &Valu
 fn tag(d: Diagnostics, address: &str) -> Diagnostics {
     Diagnostics(
         d.into_iter()
-            .map(|x| if x.address.is_none() { x.with_address(address) } else { x })
+            .map(|x| {
+                if x.address.is_none() {
+                    x.with_address(address)
+                } else {
+                    x
+                }
+            })
             .collect(),
     )
 }
-

@@ -36,17 +36,29 @@ pub fn instance_value(inst: &infra_state::ResourceInstance, schema: &ResourceSch
 }
 
 /// Splits `any`-typed attributes out of the stored object, decoded with their recorded types.
-fn unwrap_dynamic(attrs: &serde_json::Value, schema: &ResourceSchema) -> (serde_json::Value, Vec<(String, Value)>) {
-    let Some(obj) = attrs.as_object() else { return (attrs.clone(), Vec::new()) };
+fn unwrap_dynamic(
+    attrs: &serde_json::Value,
+    schema: &ResourceSchema,
+) -> (serde_json::Value, Vec<(String, Value)>) {
+    let Some(obj) = attrs.as_object() else {
+        return (attrs.clone(), Vec::new());
+    };
     let mut rest = obj.clone();
     let mut dynamic = Vec::new();
     for (name, a) in &schema.block.attributes {
         if a.ty != Type::Dynamic {
             continue;
         }
-        let Some(stored) = rest.remove(name) else { continue };
-        let v = match (stored.get("value"), stored.get("type").and_then(Type::from_json)) {
-            (Some(val), Some(t)) if stored.as_object().is_some_and(|o| o.len() == 2) => Value::from_json(val, &t),
+        let Some(stored) = rest.remove(name) else {
+            continue;
+        };
+        let v = match (
+            stored.get("value"),
+            stored.get("type").and_then(Type::from_json),
+        ) {
+            (Some(val), Some(t)) if stored.as_object().is_some_and(|o| o.len() == 2) => {
+                Value::from_json(val, &t)
+            }
             _ => None,
         }
         .or_else(|| Value::from_json(&stored, &Type::Dynamic))
@@ -57,14 +69,25 @@ fn unwrap_dynamic(attrs: &serde_json::Value, schema: &ResourceSchema) -> (serde_
 }
 
 fn mark_path(v: Value, steps: &[serde_json::Value]) -> Value {
-    let Some((first, rest)) = steps.split_first() else { return v.mark_sensitive() };
+    let Some((first, rest)) = steps.split_first() else {
+        return v.mark_sensitive();
+    };
     let (v, marked) = v.unmark();
-    let key = match (first.get("type").and_then(|t| t.as_str()), first.get("value")) {
+    let key = match (
+        first.get("type").and_then(|t| t.as_str()),
+        first.get("value"),
+    ) {
         (Some("get_attr"), Some(serde_json::Value::String(s))) => Some(s.clone()),
-        (Some("index"), Some(k)) => k.get("value").map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string())),
+        (Some("index"), Some(k)) => k.get("value").map(|x| {
+            x.as_str()
+                .map(str::to_string)
+                .unwrap_or_else(|| x.to_string())
+        }),
         _ => None,
     };
-    let Some(key) = key else { return v.mark_if(marked) };
+    let Some(key) = key else {
+        return v.mark_if(marked);
+    };
     let out = match v {
         Value::Object(mut m) => {
             if let Some(x) = m.remove(&key) {
@@ -120,14 +143,25 @@ pub fn copy_marks(from: &Value, to: Value) -> Value {
             }
             Value::Map(ty, t)
         }
-        (Value::List(_, f) | Value::Tuple(f), Value::List(ty, t)) => Value::List(ty, t.into_iter().enumerate().map(|(i, x)| match f.get(i) {
-            Some(fv) => copy_marks(fv, x),
-            None => x,
-        }).collect()),
-        (Value::List(_, f) | Value::Tuple(f), Value::Tuple(t)) => Value::Tuple(t.into_iter().enumerate().map(|(i, x)| match f.get(i) {
-            Some(fv) => copy_marks(fv, x),
-            None => x,
-        }).collect()),
+        (Value::List(_, f) | Value::Tuple(f), Value::List(ty, t)) => Value::List(
+            ty,
+            t.into_iter()
+                .enumerate()
+                .map(|(i, x)| match f.get(i) {
+                    Some(fv) => copy_marks(fv, x),
+                    None => x,
+                })
+                .collect(),
+        ),
+        (Value::List(_, f) | Value::Tuple(f), Value::Tuple(t)) => Value::Tuple(
+            t.into_iter()
+                .enumerate()
+                .map(|(i, x)| match f.get(i) {
+                    Some(fv) => copy_marks(fv, x),
+                    None => x,
+                })
+                .collect(),
+        ),
         (_, t) => t,
     };
     out.mark_if(marked)
@@ -157,7 +191,10 @@ fn lenient(attrs: &serde_json::Value, ty: &Type) -> Value {
             fields
                 .iter()
                 .map(|(k, t)| {
-                    let v = o.get(k).and_then(|j| Value::from_json(j, t)).unwrap_or(Value::Null(t.clone()));
+                    let v = o
+                        .get(k)
+                        .and_then(|j| Value::from_json(j, t))
+                        .unwrap_or(Value::Null(t.clone()));
                     (k.clone(), v)
                 })
                 .collect(),
@@ -169,7 +206,10 @@ fn lenient(attrs: &serde_json::Value, ty: &Type) -> Value {
 /// The JSON attributes to store and the paths of sensitive values (Terraform's
 /// `sensitive_attributes` form: a list of paths, each a list of `{"type":"get_attr","value":…}`).
 /// Attributes of type `any` in the schema are stored with their type.
-pub fn value_to_state(v: &Value, schema: Option<&ResourceSchema>) -> (serde_json::Value, Vec<serde_json::Value>) {
+pub fn value_to_state(
+    v: &Value,
+    schema: Option<&ResourceSchema>,
+) -> (serde_json::Value, Vec<serde_json::Value>) {
     let mut paths = Vec::new();
     collect_sensitive(v, &mut Vec::new(), &mut paths);
     let mut json = v.to_json();
@@ -188,7 +228,11 @@ pub fn value_to_state(v: &Value, schema: Option<&ResourceSchema>) -> (serde_json
     (json, paths)
 }
 
-fn collect_sensitive(v: &Value, path: &mut Vec<serde_json::Value>, out: &mut Vec<serde_json::Value>) {
+fn collect_sensitive(
+    v: &Value,
+    path: &mut Vec<serde_json::Value>,
+    out: &mut Vec<serde_json::Value>,
+) {
     if let Value::Sensitive(inner) = v {
         out.push(serde_json::Value::Array(path.clone()));
         collect_sensitive(inner, path, &mut Vec::new());
@@ -204,14 +248,18 @@ fn collect_sensitive(v: &Value, path: &mut Vec<serde_json::Value>, out: &mut Vec
         }
         Value::Map(_, m) => {
             for (k, x) in m {
-                path.push(serde_json::json!({"type": "index", "value": {"value": k, "type": "string"}}));
+                path.push(
+                    serde_json::json!({"type": "index", "value": {"value": k, "type": "string"}}),
+                );
                 collect_sensitive(x, path, out);
                 path.pop();
             }
         }
         Value::List(_, e) | Value::Tuple(e) => {
             for (i, x) in e.iter().enumerate() {
-                path.push(serde_json::json!({"type": "index", "value": {"value": i, "type": "number"}}));
+                path.push(
+                    serde_json::json!({"type": "index", "value": {"value": i, "type": "number"}}),
+                );
                 collect_sensitive(x, path, out);
                 path.pop();
             }

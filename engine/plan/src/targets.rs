@@ -18,9 +18,16 @@ fn matches(t: &Target, n: &Node) -> bool {
             return n.module.len() >= path.len() && n.module.iter().zip(&path).all(|(a, b)| a == b);
         }
         Target::Resource(r) => (&r.module, r.mode, &r.ty, &r.name),
-        Target::Instance(i) => (&i.resource.module, i.resource.mode, &i.resource.ty, &i.resource.name),
+        Target::Instance(i) => (
+            &i.resource.module,
+            i.resource.mode,
+            &i.resource.ty,
+            &i.resource.name,
+        ),
     };
-    let NodeKind::Resource(m, t, nm) = &n.kind else { return false };
+    let NodeKind::Resource(m, t, nm) = &n.kind else {
+        return false;
+    };
     let want_mode = match mode {
         Mode::Managed => ResourceMode::Managed,
         Mode::Data => ResourceMode::Data,
@@ -28,7 +35,11 @@ fn matches(t: &Target, n: &Node) -> bool {
     *m == want_mode && t == ty && nm == name && module.static_path() == n.module
 }
 
-fn closure(g: &ConfigGraph, start: impl IntoIterator<Item = NodeIndex>, dir: Direction) -> HashSet<NodeIndex> {
+fn closure(
+    g: &ConfigGraph,
+    start: impl IntoIterator<Item = NodeIndex>,
+    dir: Direction,
+) -> HashSet<NodeIndex> {
     let mut seen = HashSet::new();
     let mut stack: Vec<NodeIndex> = start.into_iter().collect();
     while let Some(n) = stack.pop() {
@@ -40,7 +51,10 @@ fn closure(g: &ConfigGraph, start: impl IntoIterator<Item = NodeIndex>, dir: Dir
 }
 
 /// The nodes to visit (`None`: all) and the resource nodes named directly by `-target`.
-pub fn included_nodes(g: &ConfigGraph, o: &PlanOptions) -> (Option<HashSet<NodeIndex>>, HashSet<NodeIndex>) {
+pub fn included_nodes(
+    g: &ConfigGraph,
+    o: &PlanOptions,
+) -> (Option<HashSet<NodeIndex>>, HashSet<NodeIndex>) {
     if o.targets.is_empty() && o.excludes.is_empty() {
         return (None, HashSet::new());
     }
@@ -48,7 +62,11 @@ pub fn included_nodes(g: &ConfigGraph, o: &PlanOptions) -> (Option<HashSet<NodeI
     let mut included: HashSet<NodeIndex> = all.iter().copied().collect();
     let mut direct = HashSet::new();
     if !o.targets.is_empty() {
-        direct = all.iter().copied().filter(|i| o.targets.iter().any(|t| matches(t, &g.graph[*i]))).collect();
+        direct = all
+            .iter()
+            .copied()
+            .filter(|i| o.targets.iter().any(|t| matches(t, &g.graph[*i])))
+            .collect();
         included = closure(g, direct.iter().copied(), Direction::Incoming);
         // Root outputs (and the locals between) whose every dependency is planned come along,
         // as in Terraform, so targeted changes show their outputs.
@@ -57,10 +75,19 @@ pub fn included_nodes(g: &ConfigGraph, o: &PlanOptions) -> (Option<HashSet<NodeI
                 .iter()
                 .copied()
                 .filter(|i| !included.contains(i))
-                .filter(|i| matches!(g.graph[*i].kind, NodeKind::Output(_) | NodeKind::Local(_)) && g.graph[*i].module.is_empty())
                 .filter(|i| {
-                    let mut deps = g.graph.neighbors_directed(*i, Direction::Incoming).peekable();
-                    deps.peek().is_some() && g.graph.neighbors_directed(*i, Direction::Incoming).all(|d| included.contains(&d))
+                    matches!(g.graph[*i].kind, NodeKind::Output(_) | NodeKind::Local(_))
+                        && g.graph[*i].module.is_empty()
+                })
+                .filter(|i| {
+                    let mut deps = g
+                        .graph
+                        .neighbors_directed(*i, Direction::Incoming)
+                        .peekable();
+                    deps.peek().is_some()
+                        && g.graph
+                            .neighbors_directed(*i, Direction::Incoming)
+                            .all(|d| included.contains(&d))
                 })
                 .collect();
             if more.is_empty() {

@@ -23,13 +23,19 @@ impl Expansion {
         match self {
             Expansion::Single => vec![None],
             Expansion::Count(n) => (0..*n).map(|i| Some(InstanceKey::Int(i))).collect(),
-            Expansion::ForEach(m) => m.keys().map(|k| Some(InstanceKey::Str(k.clone()))).collect(),
+            Expansion::ForEach(m) => m
+                .keys()
+                .map(|k| Some(InstanceKey::Str(k.clone())))
+                .collect(),
         }
     }
     /// `count.index` / `each.key` and `each.value` for one key.
     pub fn context(&self, key: &Option<InstanceKey>) -> InstanceContext {
         match (self, key) {
-            (Expansion::Count(_), Some(InstanceKey::Int(i))) => InstanceContext { count_index: Some(*i), each: None },
+            (Expansion::Count(_), Some(InstanceKey::Int(i))) => InstanceContext {
+                count_index: Some(*i),
+                each: None,
+            },
             (Expansion::ForEach(m), Some(InstanceKey::Str(k))) => InstanceContext {
                 count_index: None,
                 each: Some((k.clone(), m.get(k).cloned().unwrap_or_else(Value::null))),
@@ -57,16 +63,26 @@ impl ResourceEntry {
     /// The value of a reference to the whole resource: an object, a tuple of objects (count) or
     /// an object of objects (for_each).
     pub fn whole(&self) -> Value {
-        let get = |k: &Option<InstanceKey>| self.instances.get(k).cloned().unwrap_or_else(Value::unknown);
+        let get = |k: &Option<InstanceKey>| {
+            self.instances
+                .get(k)
+                .cloned()
+                .unwrap_or_else(Value::unknown)
+        };
         match &self.expansion {
             Expansion::Single => get(&None),
             Expansion::Count(_) => Value::Tuple(self.expansion.keys().iter().map(get).collect()),
             Expansion::ForEach(m) => Value::Object(
-                m.keys().map(|k| (k.clone(), get(&Some(InstanceKey::Str(k.clone()))))).collect(),
+                m.keys()
+                    .map(|k| (k.clone(), get(&Some(InstanceKey::Str(k.clone())))))
+                    .collect(),
             ),
         }
     }
 }
+
+/// The instances of one module (by static path), each with its call's `count`/`each` context.
+pub type ModuleInstances = Vec<(ModuleInstance, InstanceContext)>;
 
 /// Everything evaluated so far in a walk. Shared by concurrent node visits.
 #[derive(Debug, Default)]
@@ -77,7 +93,7 @@ pub struct EvalState {
     /// Resources by address; a missing entry means "not known yet" (unknown when read).
     pub resources: RwLock<HashMap<ResourceAddr, ResourceEntry>>,
     /// Module instances by static path, with the context their call was expanded with.
-    pub modules: RwLock<HashMap<Vec<String>, Vec<(ModuleInstance, InstanceContext)>>>,
+    pub modules: RwLock<HashMap<Vec<String>, ModuleInstances>>,
     /// Expansion of each module call by (calling instance, call name).
     pub module_calls: RwLock<HashMap<(ModuleInstance, String), Expansion>>,
     /// Output names declared by each module (static path), for building `module.x` objects.
@@ -86,24 +102,42 @@ pub struct EvalState {
 
 impl EvalState {
     pub fn new(module_outputs: HashMap<Vec<String>, Vec<String>>) -> EvalState {
-        let s = EvalState { module_outputs, ..EvalState::default() };
-        s.modules.write().expect("lock").insert(Vec::new(), vec![(ModuleInstance::root(), InstanceContext::default())]);
+        let s = EvalState {
+            module_outputs,
+            ..EvalState::default()
+        };
+        s.modules.write().expect("lock").insert(
+            Vec::new(),
+            vec![(ModuleInstance::root(), InstanceContext::default())],
+        );
         s
     }
 
     /// The instances of the module at a static path (empty until its call has been expanded).
     pub fn module_instances(&self, path: &[String]) -> Vec<(ModuleInstance, InstanceContext)> {
-        self.modules.read().expect("lock").get(path).cloned().unwrap_or_default()
+        self.modules
+            .read()
+            .expect("lock")
+            .get(path)
+            .cloned()
+            .unwrap_or_default()
     }
 
     fn module_object(&self, inst: &ModuleInstance) -> Value {
         let outputs = self.outputs.read().expect("lock");
-        let names = self.module_outputs.get(&inst.static_path()).cloned().unwrap_or_default();
+        let names = self
+            .module_outputs
+            .get(&inst.static_path())
+            .cloned()
+            .unwrap_or_default();
         Value::Object(
             names
                 .into_iter()
                 .map(|n| {
-                    let v = outputs.get(&(inst.clone(), n.clone())).cloned().unwrap_or_else(Value::unknown);
+                    let v = outputs
+                        .get(&(inst.clone(), n.clone()))
+                        .cloned()
+                        .unwrap_or_else(Value::unknown);
                     (n, v)
                 })
                 .collect(),
@@ -198,9 +232,16 @@ impl Scope for InstanceScope<'_> {
 
 impl InstanceScope<'_> {
     /// A resource reference: one instance when the next step selects it (cheap), else the whole.
-    fn resource_value(&self, addr: &ResourceAddr, rest: &[Step], consumed: usize) -> (Value, usize) {
+    fn resource_value(
+        &self,
+        addr: &ResourceAddr,
+        rest: &[Step],
+        consumed: usize,
+    ) -> (Value, usize) {
         let resources = self.state.resources.read().expect("lock");
-        let Some(entry) = resources.get(addr) else { return (Value::unknown(), consumed) };
+        let Some(entry) = resources.get(addr) else {
+            return (Value::unknown(), consumed);
+        };
         if let Some(Step::Index(k)) = rest.first() {
             let key = match (&entry.expansion, k.peel()) {
                 (Expansion::Count(_), Value::Number(n)) => n.to_i64().map(InstanceKey::Int),

@@ -46,7 +46,10 @@ pub trait Applier: Send + Sync {
 #[derive(Clone)]
 pub enum WalkMode {
     Plan,
-    Apply { plan: Arc<Plan>, applier: Arc<dyn Applier> },
+    Apply {
+        plan: Arc<Plan>,
+        applier: Arc<dyn Applier>,
+    },
 }
 
 /// Everything one walk shares between its concurrent node visits.
@@ -64,7 +67,8 @@ pub struct Walker {
     pub(crate) prior: HashMap<ResourceInstanceAddr, infra_state::ResourceInstance>,
     pub(crate) moved_from: crate::prior::MovedFrom,
     /// The prior instances of each resource.
-    pub(crate) prior_by_resource: HashMap<infra_core::addr::ResourceAddr, Vec<ResourceInstanceAddr>>,
+    pub(crate) prior_by_resource:
+        HashMap<infra_core::addr::ResourceAddr, Vec<ResourceInstanceAddr>>,
     pub(crate) prior_state: StateSnapshot,
     pub(crate) changes: Mutex<Vec<ResourceChange>>,
     pub(crate) drift: Mutex<Vec<ResourceChange>>,
@@ -122,14 +126,23 @@ impl Walker {
         let mut module_outputs = HashMap::new();
         collect_outputs(&config, &mut module_outputs);
         let (prior, moved_from) = crate::prior::index_prior(&config, &prior_state)?;
-        let mut prior_by_resource: HashMap<infra_core::addr::ResourceAddr, Vec<ResourceInstanceAddr>> = HashMap::new();
+        let mut prior_by_resource: HashMap<
+            infra_core::addr::ResourceAddr,
+            Vec<ResourceInstanceAddr>,
+        > = HashMap::new();
         for a in prior.keys() {
-            prior_by_resource.entry(a.resource.clone()).or_default().push(a.clone());
+            prior_by_resource
+                .entry(a.resource.clone())
+                .or_default()
+                .push(a.clone());
         }
         let state = EvalState::new(module_outputs);
         crate::prior::seed_resources(&state, &prior);
         let cwd = std::env::current_dir().unwrap_or_default();
-        let fctx = FuncContext { cwd, ..FuncContext::default() };
+        let fctx = FuncContext {
+            cwd,
+            ..FuncContext::default()
+        };
         let (included, direct_targets) = crate::targets::included_nodes(&graph, &options);
         let parallelism = options.parallelism.max(1);
         Ok(Walker {
@@ -168,10 +181,23 @@ impl Walker {
     /// The schema of a resource type by the provider address recorded in state: from a provider
     /// this walk configured, else from a fresh instance of the provider (for objects whose
     /// configuration is gone).
-    pub fn schema_for(&self, provider_addr: &str, mode: infra_core::addr::Mode, ty: &str) -> Option<infra_provider::ResourceSchema> {
-        let configured = self.configured_providers().into_iter().find(|(a, _)| a == provider_addr).map(|(_, p)| p);
+    pub fn schema_for(
+        &self,
+        provider_addr: &str,
+        mode: infra_core::addr::Mode,
+        ty: &str,
+    ) -> Option<infra_provider::ResourceSchema> {
+        let configured = self
+            .configured_providers()
+            .into_iter()
+            .find(|(a, _)| a == provider_addr)
+            .map(|(_, p)| p);
         let provider = configured.or_else(|| {
-            let source = provider_addr.split("provider[\"").nth(1)?.split("\"]").next()?;
+            let source = provider_addr
+                .split("provider[\"")
+                .nth(1)?
+                .split("\"]")
+                .next()?;
             self.registry.by_source(source).map(|f| f())
         })?;
         let schemas = match mode {
@@ -186,11 +212,18 @@ impl Walker {
         let mut out = Vec::new();
         for i in self.graph.graph.node_indices() {
             let node = &self.graph.graph[i];
-            let NodeKind::Provider(key) = &node.kind else { continue };
-            let Some(p) = self.providers.get(node) else { continue };
+            let NodeKind::Provider(key) = &node.kind else {
+                continue;
+            };
+            let Some(p) = self.providers.get(node) else {
+                continue;
+            };
             let local_name = key.split('.').next().unwrap_or(key);
             let alias = key.split_once('.').map(|(_, a)| a);
-            let addr = crate::providers::provider_state_addr(&provider_source(&self.config, &node.module, local_name), alias);
+            let addr = crate::providers::provider_state_addr(
+                &provider_source(&self.config, &node.module, local_name),
+                alias,
+            );
             out.push((addr, p));
         }
         out
@@ -228,7 +261,11 @@ impl Walker {
             NodeKind::Output(name) => self.visit_output(&node.module, name),
             NodeKind::ModuleCall(name) => self.visit_module_call(&node.module, name),
             NodeKind::Provider(_) => self.visit_provider(&node).await,
-            NodeKind::Resource(..) => self.clone().visit_resource(&node, self.direct_targets.contains(&n)).await,
+            NodeKind::Resource(..) => {
+                self.clone()
+                    .visit_resource(&node, self.direct_targets.contains(&n))
+                    .await
+            }
         };
         match result {
             Ok(()) => true,
@@ -240,7 +277,11 @@ impl Walker {
     }
 
     /// The scope of one module instance.
-    pub(crate) fn scope<'a>(&'a self, module: &'a ModuleInstance, ctx: InstanceContext) -> InstanceScope<'a> {
+    pub(crate) fn scope<'a>(
+        &'a self,
+        module: &'a ModuleInstance,
+        ctx: InstanceContext,
+    ) -> InstanceScope<'a> {
         let dir = module_at(&self.config, &module.static_path())
             .map(|c| c.module.dir.to_string_lossy().to_string())
             .unwrap_or_else(|| ".".into());
@@ -251,32 +292,63 @@ impl Walker {
             ("root".to_string(), Value::string(root)),
             ("cwd".to_string(), Value::string(cwd)),
         ]));
-        InstanceScope { state: &self.state, module, ctx, self_value: None, path, workspace: &self.options.environment }
+        InstanceScope {
+            state: &self.state,
+            module,
+            ctx,
+            self_value: None,
+            path,
+            workspace: &self.options.environment,
+        }
     }
 
     /// Evaluates an expression in a module instance.
-    pub(crate) fn eval(&self, e: &Expr, module: &ModuleInstance, ctx: InstanceContext) -> Result<Value, Diagnostics> {
+    pub(crate) fn eval(
+        &self,
+        e: &Expr,
+        module: &ModuleInstance,
+        ctx: InstanceContext,
+    ) -> Result<Value, Diagnostics> {
         let scope = self.scope(module, ctx);
         let mut ectx = EvalContext::new(&scope, &self.functions, &self.fctx, &e.file);
         ectx.eval(&e.expr).map_err(|d| Diagnostics::from(*d))
     }
 
-    pub(crate) fn decoder<'a>(&'a self, scope: &'a InstanceScope<'a>, address: Option<String>) -> Decoder<'a> {
-        Decoder { scope, functions: &self.functions, fctx: &self.fctx, address }
+    pub(crate) fn decoder<'a>(
+        &'a self,
+        scope: &'a InstanceScope<'a>,
+        address: Option<String>,
+    ) -> Decoder<'a> {
+        Decoder {
+            scope,
+            functions: &self.functions,
+            fctx: &self.fctx,
+            address,
+        }
     }
 
     fn visit_variable(&self, path: &[String], name: &str) -> Result<(), Diagnostics> {
-        let Some(cfg) = module_at(&self.config, path) else { return Ok(()) };
-        let Some(var) = cfg.module.variables.get(name) else { return Ok(()) };
+        let Some(cfg) = module_at(&self.config, path) else {
+            return Ok(());
+        };
+        let Some(var) = cfg.module.variables.get(name) else {
+            return Ok(());
+        };
         let mut diags = Diagnostics::new();
         for (inst, ctx) in self.state.module_instances(path) {
             let value = if inst.is_root() {
-                self.options.variables.get(name).cloned().unwrap_or(Value::Null(var.ty.ty.clone()))
+                self.options
+                    .variables
+                    .get(name)
+                    .cloned()
+                    .unwrap_or(Value::Null(var.ty.ty.clone()))
             } else {
                 let parent = inst.parent().unwrap_or_default();
                 let call_name = &inst.0.last().expect("child").name;
                 let parent_cfg = module_at(&self.config, &parent.static_path());
-                let arg = parent_cfg.and_then(|p| p.module.module_calls.get(call_name)).and_then(|c| c.args.get(name));
+                let arg = parent_cfg
+                    .and_then(|p| p.module.module_calls.get(call_name))
+                    .and_then(|c| c.args.get(name));
                 let raw = match (arg, &var.default) {
                     (Some(a), _) => match self.eval(&a.expr, &parent, ctx.clone()) {
                         Ok(v) => v,
@@ -285,18 +357,22 @@ impl Walker {
                             continue;
                         }
                     },
-                    (None, Some(d)) => match self.eval(d, &ModuleInstance::root(), InstanceContext::default()) {
-                        Ok(v) => v,
-                        Err(d) => {
-                            diags.extend(d);
-                            continue;
+                    (None, Some(d)) => {
+                        match self.eval(d, &ModuleInstance::root(), InstanceContext::default()) {
+                            Ok(v) => v,
+                            Err(d) => {
+                                diags.extend(d);
+                                continue;
+                            }
                         }
-                    },
+                    }
                     (None, None) => Value::Null(var.ty.ty.clone()),
                 };
                 let raw = if raw.is_null() && !var.nullable {
                     match &var.default {
-                        Some(d) => self.eval(d, &ModuleInstance::root(), InstanceContext::default()).unwrap_or(raw),
+                        Some(d) => self
+                            .eval(d, &ModuleInstance::root(), InstanceContext::default())
+                            .unwrap_or(raw),
                         None => raw,
                     }
                 } else {
@@ -305,11 +381,19 @@ impl Walker {
                 match var.ty.convert(&raw) {
                     Ok(v) => v.mark_if(var.sensitive),
                     Err(e) => {
-                        let subject = arg.map(|a| a.expr.range()).unwrap_or_else(|| var.range.clone());
-                        diags.push(Diagnostic::error(
-                            "Invalid value for input variable",
-                            format!("The given value is not suitable for {}var.{name}: {e}.", module_prefix(&inst)),
-                        ).with_subject(subject));
+                        let subject = arg
+                            .map(|a| a.expr.range())
+                            .unwrap_or_else(|| var.range.clone());
+                        diags.push(
+                            Diagnostic::error(
+                                "Invalid value for input variable",
+                                format!(
+                                    "The given value is not suitable for {}var.{name}: {e}.",
+                                    module_prefix(&inst)
+                                ),
+                            )
+                            .with_subject(subject),
+                        );
                         continue;
                     }
                 }
@@ -317,7 +401,11 @@ impl Walker {
             if !inst.is_root() {
                 self.check_validations(&inst, name, &value, &var.validations, &mut diags);
             }
-            self.state.vars.write().expect("lock").insert((inst.clone(), name.to_string()), value);
+            self.state
+                .vars
+                .write()
+                .expect("lock")
+                .insert((inst.clone(), name.to_string()), value);
         }
         if diags.has_errors() {
             Err(diags)
@@ -326,12 +414,23 @@ impl Walker {
         }
     }
 
-    fn check_validations(&self, inst: &ModuleInstance, name: &str, value: &Value, checks: &[infra_config::Check], diags: &mut Diagnostics) {
+    fn check_validations(
+        &self,
+        inst: &ModuleInstance,
+        name: &str,
+        value: &Value,
+        checks: &[infra_config::Check],
+        diags: &mut Diagnostics,
+    ) {
         if !value.is_wholly_known() {
             return;
         }
         for check in checks {
-            self.state.vars.write().expect("lock").insert((inst.clone(), name.to_string()), value.clone());
+            self.state
+                .vars
+                .write()
+                .expect("lock")
+                .insert((inst.clone(), name.to_string()), value.clone());
             match self.eval(&check.condition, inst, InstanceContext::default()) {
                 Ok(v) if v.as_bool() == Some(false) => {
                     let msg = self
@@ -340,8 +439,16 @@ impl Walker {
                         .and_then(|m| m.as_str().map(str::to_string))
                         .unwrap_or_default();
                     diags.push(
-                        Diagnostic::error("Invalid value for variable", format!("{msg}\n\nThis was checked by the validation rule at {}:{}:{}.", check.range.filename, check.range.start.line, check.range.start.column))
-                            .with_subject(check.condition.range()),
+                        Diagnostic::error(
+                            "Invalid value for variable",
+                            format!(
+                                "{msg}\n\nThis was checked by the validation rule at {}:{}:{}.",
+                                check.range.filename,
+                                check.range.start.line,
+                                check.range.start.column
+                            ),
+                        )
+                        .with_subject(check.condition.range()),
                     );
                 }
                 Ok(_) => {}
@@ -351,13 +458,21 @@ impl Walker {
     }
 
     fn visit_local(&self, path: &[String], name: &str) -> Result<(), Diagnostics> {
-        let Some(cfg) = module_at(&self.config, path) else { return Ok(()) };
-        let Some(local) = cfg.module.locals.get(name) else { return Ok(()) };
+        let Some(cfg) = module_at(&self.config, path) else {
+            return Ok(());
+        };
+        let Some(local) = cfg.module.locals.get(name) else {
+            return Ok(());
+        };
         let mut diags = Diagnostics::new();
         for (inst, _) in self.state.module_instances(path) {
             match self.eval(&local.expr, &inst, InstanceContext::default()) {
                 Ok(v) => {
-                    self.state.locals.write().expect("lock").insert((inst, name.to_string()), v);
+                    self.state
+                        .locals
+                        .write()
+                        .expect("lock")
+                        .insert((inst, name.to_string()), v);
                 }
                 Err(d) => diags.extend(d),
             }
@@ -370,15 +485,26 @@ impl Walker {
     }
 
     fn visit_output(&self, path: &[String], name: &str) -> Result<(), Diagnostics> {
-        let Some(cfg) = module_at(&self.config, path) else { return Ok(()) };
-        let Some(out) = cfg.module.outputs.get(name) else { return Ok(()) };
+        let Some(cfg) = module_at(&self.config, path) else {
+            return Ok(());
+        };
+        let Some(out) = cfg.module.outputs.get(name) else {
+            return Ok(());
+        };
         let mut diags = Diagnostics::new();
         for (inst, _) in self.state.module_instances(path) {
             for check in &out.preconditions {
                 match self.eval(&check.condition, &inst, InstanceContext::default()) {
                     Ok(v) if v.as_bool() == Some(false) => {
-                        let msg = self.eval(&check.error_message, &inst, InstanceContext::default()).ok().and_then(|m| m.as_str().map(str::to_string)).unwrap_or_default();
-                        diags.push(Diagnostic::error("Module output value precondition failed", msg).with_subject(check.condition.range()));
+                        let msg = self
+                            .eval(&check.error_message, &inst, InstanceContext::default())
+                            .ok()
+                            .and_then(|m| m.as_str().map(str::to_string))
+                            .unwrap_or_default();
+                        diags.push(
+                            Diagnostic::error("Module output value precondition failed", msg)
+                                .with_subject(check.condition.range()),
+                        );
                     }
                     Ok(_) => {}
                     Err(d) => diags.extend(d),
@@ -394,7 +520,11 @@ impl Walker {
                         continue;
                     }
                     let v = v.mark_if(out.sensitive);
-                    self.state.outputs.write().expect("lock").insert((inst, name.to_string()), v);
+                    self.state
+                        .outputs
+                        .write()
+                        .expect("lock")
+                        .insert((inst, name.to_string()), v);
                 }
                 Err(d) => diags.extend(d),
             }
@@ -407,34 +537,65 @@ impl Walker {
     }
 
     fn visit_module_call(&self, path: &[String], name: &str) -> Result<(), Diagnostics> {
-        let Some(cfg) = module_at(&self.config, path) else { return Ok(()) };
-        let Some(call) = cfg.module.module_calls.get(name) else { return Ok(()) };
+        let Some(cfg) = module_at(&self.config, path) else {
+            return Ok(());
+        };
+        let Some(call) = cfg.module.module_calls.get(name) else {
+            return Ok(());
+        };
         let mut child_path = path.to_vec();
         child_path.push(name.to_string());
         let mut children = Vec::new();
         for (inst, _) in self.state.module_instances(path) {
-            let exp = crate::expand::expansion(self, call.count.as_ref(), call.for_each.as_ref(), &inst, &format!("{}module.{name}", module_prefix(&inst)))?;
+            let exp = crate::expand::expansion(
+                self,
+                call.count.as_ref(),
+                call.for_each.as_ref(),
+                &inst,
+                &format!("{}module.{name}", module_prefix(&inst)),
+            )?;
             for key in exp.keys() {
                 let ctx = exp.context(&key);
                 children.push((inst.child(name, key), ctx));
             }
-            self.state.module_calls.write().expect("lock").insert((inst.clone(), name.to_string()), exp);
+            self.state
+                .module_calls
+                .write()
+                .expect("lock")
+                .insert((inst.clone(), name.to_string()), exp);
         }
-        self.state.modules.write().expect("lock").insert(child_path, children);
+        self.state
+            .modules
+            .write()
+            .expect("lock")
+            .insert(child_path, children);
         Ok(())
     }
 
     async fn visit_provider(&self, node: &Node) -> Result<(), Diagnostics> {
-        let NodeKind::Provider(key) = &node.kind else { return Ok(()) };
+        let NodeKind::Provider(key) = &node.kind else {
+            return Ok(());
+        };
         let local_name = key.split('.').next().unwrap_or(key);
         let source = provider_source(&self.config, &node.module, local_name);
         let provider = instantiate(&self.registry, &source, local_name)?;
-        let cfg = module_at(&self.config, &node.module).and_then(|c| c.module.providers.iter().find(|p| p.key() == *key));
-        let module = self.state.module_instances(&node.module).into_iter().next().map(|m| m.0).unwrap_or_default();
+        let cfg = module_at(&self.config, &node.module)
+            .and_then(|c| c.module.providers.iter().find(|p| p.key() == *key));
+        let module = self
+            .state
+            .module_instances(&node.module)
+            .into_iter()
+            .next()
+            .map(|m| m.0)
+            .unwrap_or_default();
         let value = match cfg {
             Some(p) => {
                 let scope = self.scope(&module, InstanceContext::default());
-                self.decoder(&scope, None).decode(&p.config, &provider.schema().provider, &p.range)?
+                self.decoder(&scope, None).decode(
+                    &p.config,
+                    &provider.schema().provider,
+                    &p.range,
+                )?
             }
             None => Value::Null(provider.schema().provider.value_type()),
         };
@@ -498,9 +659,15 @@ fn collect_outputs(c: &Config, out: &mut HashMap<Vec<String>, Vec<String>>) {
 
 /// Converts a `count` value to a whole number, with Terraform's messages.
 pub(crate) fn count_value(v: &Value) -> Result<i64, String> {
-    let v = convert(v, &Type::Number).map_err(|_| "The given \"count\" argument value is unsuitable: number required.".to_string())?;
-    let n = v.as_number().ok_or("The given \"count\" argument value is null. An integer is required.")?;
-    let i = n.to_i64().filter(|_| n.is_integer()).ok_or("The given \"count\" argument value is unsuitable: the value must be a whole number.")?;
+    let v = convert(v, &Type::Number).map_err(|_| {
+        "The given \"count\" argument value is unsuitable: number required.".to_string()
+    })?;
+    let n = v
+        .as_number()
+        .ok_or("The given \"count\" argument value is null. An integer is required.")?;
+    let i = n.to_i64().filter(|_| n.is_integer()).ok_or(
+        "The given \"count\" argument value is unsuitable: the value must be a whole number.",
+    )?;
     if i < 0 {
         return Err("The given \"count\" argument value is unsuitable: must be greater than or equal to zero.".into());
     }

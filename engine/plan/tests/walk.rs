@@ -18,7 +18,14 @@ fn config(src: &str) -> (tempfile::TempDir, Arc<infra_config::Config>) {
 
 async fn plan_of(src: &str) -> infra_plan::Plan {
     let (_dir, c) = config(src);
-    let (p, d) = plan(c, infra_builtin::registry(), StateSnapshot::empty(), PlanOptions::default(), Arc::new(AtomicBool::new(false))).await;
+    let (p, d) = plan(
+        c,
+        infra_builtin::registry(),
+        StateSnapshot::empty(),
+        PlanOptions::default(),
+        Arc::new(AtomicBool::new(false)),
+    )
+    .await;
     p.unwrap_or_else(|| panic!("plan failed: {d:?}"))
 }
 
@@ -40,7 +47,11 @@ output "first" { value = null_resource.b[0].triggers.up }
     .await;
     assert_eq!(p.changes.len(), 6);
     assert!(p.changes.iter().all(|c| c.action == Action::Create));
-    let b2 = p.changes.iter().find(|c| c.addr.to_string() == "null_resource.b[2]").unwrap();
+    let b2 = p
+        .changes
+        .iter()
+        .find(|c| c.addr.to_string() == "null_resource.b[2]")
+        .unwrap();
     let trig = b2.after.as_ref().unwrap().entries().unwrap()["triggers"].clone();
     assert_eq!(trig.entries().unwrap()["up"], Value::string("2"));
     assert_eq!(p.outputs["first"].after, Some(Value::string("0")));
@@ -59,28 +70,67 @@ async fn for_each_and_modules_expand() {
     .unwrap();
     let (c, d) = infra_config::load_config(dir.path());
     assert!(!d.has_errors(), "{d:?}");
-    let (p, d) = plan(Arc::new(c), infra_builtin::registry(), StateSnapshot::empty(), PlanOptions::default(), Arc::new(AtomicBool::new(false))).await;
+    let (p, d) = plan(
+        Arc::new(c),
+        infra_builtin::registry(),
+        StateSnapshot::empty(),
+        PlanOptions::default(),
+        Arc::new(AtomicBool::new(false)),
+    )
+    .await;
     let p = p.unwrap_or_else(|| panic!("{d:?}"));
     let addrs: Vec<String> = p.changes.iter().map(|c| c.addr.to_string()).collect();
     // Root module first, as Terraform orders changes.
-    assert_eq!(addrs, ["null_resource.top[\"x\"]", "null_resource.top[\"y\"]", "module.m[\"x\"].null_resource.r", "module.m[\"y\"].null_resource.r"]);
+    assert_eq!(
+        addrs,
+        [
+            "null_resource.top[\"x\"]",
+            "null_resource.top[\"y\"]",
+            "module.m[\"x\"].null_resource.r",
+            "module.m[\"y\"].null_resource.r"
+        ]
+    );
 }
 
 #[tokio::test]
 async fn unknown_count_is_an_error_naming_the_resource() {
     let (_dir, c) = config("resource \"random_integer\" \"n\" {\n  min = 1\n  max = 3\n}\nresource \"null_resource\" \"r\" {\n  count = random_integer.n.result\n}\n");
-    let (p, d) = plan(c, infra_builtin::registry(), StateSnapshot::empty(), PlanOptions::default(), Arc::new(AtomicBool::new(false))).await;
+    let (p, d) = plan(
+        c,
+        infra_builtin::registry(),
+        StateSnapshot::empty(),
+        PlanOptions::default(),
+        Arc::new(AtomicBool::new(false)),
+    )
+    .await;
     assert!(p.is_none());
-    let e = d.iter().find(|d| d.summary == "Invalid count argument").expect("count diagnostic");
+    let e = d
+        .iter()
+        .find(|d| d.summary == "Invalid count argument")
+        .expect("count diagnostic");
     assert_eq!(e.address.as_deref(), Some("null_resource.r"));
 }
 
 #[tokio::test]
 async fn schema_errors_point_at_the_argument() {
     let (_dir, c) = config("resource \"null_resource\" \"r\" {\n  trigers = {}\n}\n");
-    let (p, d) = plan(c, infra_builtin::registry(), StateSnapshot::empty(), PlanOptions::default(), Arc::new(AtomicBool::new(false))).await;
+    let (p, d) = plan(
+        c,
+        infra_builtin::registry(),
+        StateSnapshot::empty(),
+        PlanOptions::default(),
+        Arc::new(AtomicBool::new(false)),
+    )
+    .await;
     assert!(p.is_none());
-    let e = d.iter().find(|d| d.summary == "Unsupported argument").expect("diagnostic");
-    assert!(e.detail.contains("Did you mean \"triggers\"?"), "{}", e.detail);
+    let e = d
+        .iter()
+        .find(|d| d.summary == "Unsupported argument")
+        .expect("diagnostic");
+    assert!(
+        e.detail.contains("Did you mean \"triggers\"?"),
+        "{}",
+        e.detail
+    );
     assert_eq!(e.subject.as_ref().unwrap().start.line, 2);
 }

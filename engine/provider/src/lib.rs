@@ -13,7 +13,9 @@ use infra_core::{Diagnostics, Value};
 
 pub use plan_helpers::{plan_from_schema, AttrPath, PathStep};
 pub use registry::{ProviderFactory, Registry};
-pub use schema::{AttributeSchema, BlockSchema, BlockTypeSchema, Nesting, ProviderSchema, ResourceSchema};
+pub use schema::{
+    AttributeSchema, BlockSchema, BlockTypeSchema, Nesting, ProviderSchema, ResourceSchema,
+};
 
 /// What the engine asks a provider to plan for one resource instance.
 #[derive(Clone, Debug)]
@@ -71,8 +73,16 @@ pub trait Provider: Send + Sync {
 
     /// Plans a create or update. The default follows the schema (see [`plan_from_schema`]).
     async fn plan(&self, req: PlanRequest) -> Result<PlanResponse, Diagnostics> {
-        let schema = self.schema().resources.get(&req.type_name).ok_or_else(|| unknown_type(&req.type_name))?;
-        Ok(plan_from_schema(&schema.block, req.prior_state.as_ref(), &req.proposed_new_state))
+        let schema = self
+            .schema()
+            .resources
+            .get(&req.type_name)
+            .ok_or_else(|| unknown_type(&req.type_name))?;
+        Ok(plan_from_schema(
+            &schema.block,
+            req.prior_state.as_ref(),
+            &req.proposed_new_state,
+        ))
     }
 
     /// Creates, updates or deletes; returns the new state (`None` after a delete).
@@ -95,7 +105,11 @@ pub trait Provider: Send + Sync {
     }
 
     /// Finds an object created with the given intent marker (crash recovery); `None` if there is none.
-    async fn find_by_intent(&self, _type_name: &str, _marker: &str) -> Result<Option<Value>, Diagnostics> {
+    async fn find_by_intent(
+        &self,
+        _type_name: &str,
+        _marker: &str,
+    ) -> Result<Option<Value>, Diagnostics> {
         Ok(None)
     }
 

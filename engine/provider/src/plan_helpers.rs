@@ -43,14 +43,21 @@ impl fmt::Display for AttrPath {
 }
 
 /// Plans from the schema alone (see the module doc).
-pub fn plan_from_schema(schema: &BlockSchema, prior: Option<&Value>, proposed: &Value) -> PlanResponse {
+pub fn plan_from_schema(
+    schema: &BlockSchema,
+    prior: Option<&Value>,
+    proposed: &Value,
+) -> PlanResponse {
     let empty = BTreeMap::new();
     let proposed_attrs = proposed.entries().unwrap_or(&empty);
     let prior_attrs = prior.and_then(Value::entries);
     let mut planned = proposed_attrs.clone();
     let mut requires_replace = Vec::new();
     for (name, a) in &schema.attributes {
-        let p = proposed_attrs.get(name).cloned().unwrap_or(Value::Null(a.ty.clone()));
+        let p = proposed_attrs
+            .get(name)
+            .cloned()
+            .unwrap_or(Value::Null(a.ty.clone()));
         let v = if a.computed && p.is_null() {
             match prior_attrs.and_then(|m| m.get(name)) {
                 Some(old) => old.clone(),
@@ -70,17 +77,24 @@ pub fn plan_from_schema(schema: &BlockSchema, prior: Option<&Value>, proposed: &
     }
     for (name, b) in &schema.block_types {
         if b.force_new {
-            if let (Some(old), Some(new)) = (prior_attrs.and_then(|m| m.get(name)), planned.get(name)) {
+            if let (Some(old), Some(new)) =
+                (prior_attrs.and_then(|m| m.get(name)), planned.get(name))
+            {
                 if !same(old, new) {
                     requires_replace.push(AttrPath::attr(name));
                 }
             }
         }
     }
-    PlanResponse { planned_state: Value::Object(planned), requires_replace }
+    PlanResponse {
+        planned_state: Value::Object(planned),
+        requires_replace,
+    }
 }
 
 /// Whether two values are the same for planning: unknown is never the same as anything.
 fn same(a: &Value, b: &Value) -> bool {
-    a.is_wholly_known() && b.is_wholly_known() && a.clone().unmark_deep().0 == b.clone().unmark_deep().0
+    a.is_wholly_known()
+        && b.is_wholly_known()
+        && a.clone().unmark_deep().0 == b.clone().unmark_deep().0
 }

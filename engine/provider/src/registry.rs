@@ -27,7 +27,9 @@ impl Registry {
 
     /// The factory for a source address (`hashicorp/null`, `registry.terraform.io/hashicorp/null`).
     pub fn by_source(&self, source: &str) -> Option<ProviderFactory> {
-        let short = source.strip_prefix("registry.terraform.io/").unwrap_or(source);
+        let short = source
+            .strip_prefix("registry.terraform.io/")
+            .unwrap_or(source);
         self.by_source.get(short).copied()
     }
 

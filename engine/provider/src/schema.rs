@@ -20,16 +20,33 @@ pub struct AttributeSchema {
 
 impl AttributeSchema {
     pub fn required(ty: Type) -> AttributeSchema {
-        AttributeSchema { ty, required: true, ..Default::default() }
+        AttributeSchema {
+            ty,
+            required: true,
+            ..Default::default()
+        }
     }
     pub fn optional(ty: Type) -> AttributeSchema {
-        AttributeSchema { ty, optional: true, ..Default::default() }
+        AttributeSchema {
+            ty,
+            optional: true,
+            ..Default::default()
+        }
     }
     pub fn computed(ty: Type) -> AttributeSchema {
-        AttributeSchema { ty, computed: true, ..Default::default() }
+        AttributeSchema {
+            ty,
+            computed: true,
+            ..Default::default()
+        }
     }
     pub fn optional_computed(ty: Type) -> AttributeSchema {
-        AttributeSchema { ty, optional: true, computed: true, ..Default::default() }
+        AttributeSchema {
+            ty,
+            optional: true,
+            computed: true,
+            ..Default::default()
+        }
     }
     pub fn force_new(mut self) -> AttributeSchema {
         self.force_new = true;
@@ -86,8 +103,11 @@ impl BlockSchema {
 
     /// The object type of a value conforming to this block.
     pub fn value_type(&self) -> Type {
-        let mut attrs: BTreeMap<String, Type> =
-            self.attributes.iter().map(|(k, a)| (k.clone(), a.ty.clone())).collect();
+        let mut attrs: BTreeMap<String, Type> = self
+            .attributes
+            .iter()
+            .map(|(k, a)| (k.clone(), a.ty.clone()))
+            .collect();
         for (k, b) in &self.block_types {
             let t = b.block.value_type();
             attrs.insert(

@@ -14,7 +14,10 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use infra_state::{parse_instance_address, Change, Intent, ResourceInstance, SqliteStore, StateSnapshot, StateStore};
+use infra_state::{
+    parse_instance_address, Change, Intent, ResourceInstance, SqliteStore, StateSnapshot,
+    StateStore,
+};
 use serde_json::json;
 
 const ENV: &str = "bench";
@@ -59,9 +62,24 @@ fn bench_commit(c: &mut Criterion) {
             b.iter(|| {
                 let address = format!("null_resource.bench[{}]", i % 500);
                 let new = instance(&address, i);
-                let intent = Intent { address: address.clone(), action: "create".into(), marker: format!("m{i}"), planned: new.attributes.clone() };
+                let intent = Intent {
+                    address: address.clone(),
+                    action: "create".into(),
+                    marker: format!("m{i}"),
+                    planned: new.attributes.clone(),
+                };
                 let id = store.begin_intent(ENV, intent).expect("intent");
-                let serial = store.commit_change(ENV, Change { address, new: Some(new), intent: Some(id), operation: "apply".into() }).expect("commit");
+                let serial = store
+                    .commit_change(
+                        ENV,
+                        Change {
+                            address,
+                            new: Some(new),
+                            intent: Some(id),
+                            operation: "apply".into(),
+                        },
+                    )
+                    .expect("commit");
                 i += 1;
                 black_box(serial)
             })
@@ -71,11 +89,25 @@ fn bench_commit(c: &mut Criterion) {
                 let address = format!("null_resource.bare[{}]", i % 500);
                 let new = instance(&address, i);
                 i += 1;
-                black_box(store.commit_change(ENV, Change { address, new: Some(new), intent: None, operation: "apply".into() }).expect("commit"))
+                black_box(
+                    store
+                        .commit_change(
+                            ENV,
+                            Change {
+                                address,
+                                new: Some(new),
+                                intent: None,
+                                operation: "apply".into(),
+                            },
+                        )
+                        .expect("commit"),
+                )
             })
         });
         if n > 0 {
-            g.bench_function(BenchmarkId::new("load", n), |b| b.iter(|| black_box(store.load(ENV).expect("load")).resources.len()));
+            g.bench_function(BenchmarkId::new("load", n), |b| {
+                b.iter(|| black_box(store.load(ENV).expect("load")).resources.len())
+            });
         }
     }
     g.finish();

@@ -67,7 +67,14 @@ fn field<T>(
         return Ok(Field::Unknown);
     }
     extract(v.peel()).map(Field::Known).ok_or_else(|| {
-        invalid(name, format!("a {kind} is required, but got a value of type {}.", v.ty().friendly_name())).into()
+        invalid(
+            name,
+            format!(
+                "a {kind} is required, but got a value of type {}.",
+                v.ty().friendly_name()
+            ),
+        )
+        .into()
     })
 }
 
@@ -85,9 +92,11 @@ pub(crate) fn int(m: &Attrs, name: &str) -> Result<Field<i64>, Diagnostics> {
     match n {
         Field::Known(n) => match number_to_i64(&n) {
             Some(i) => Ok(Field::Known(i)),
-            None => {
-                Err(invalid(name, format!("a whole number between -2^63 and 2^63-1 is required, but got {n}.")).into())
-            }
+            None => Err(invalid(
+                name,
+                format!("a whole number between -2^63 and 2^63-1 is required, but got {n}."),
+            )
+            .into()),
         },
         Field::Null => Ok(Field::Null),
         Field::Unknown => Ok(Field::Unknown),
@@ -102,7 +111,10 @@ fn number_to_i64(n: &Number) -> Option<i64> {
 }
 
 /// A map of strings; a null element stays `None` (Terraform allows null map elements).
-pub(crate) fn string_map(m: &Attrs, name: &str) -> Result<Field<BTreeMap<String, Option<String>>>, Diagnostics> {
+pub(crate) fn string_map(
+    m: &Attrs,
+    name: &str,
+) -> Result<Field<BTreeMap<String, Option<String>>>, Diagnostics> {
     field(m, name, "map of string", |v| {
         v.entries()?
             .iter()
@@ -148,7 +160,10 @@ fn unknown_at_apply(name: &str) -> Diagnostic {
 
 /// The diagnostic for an attribute value that is not allowed; `detail` is a sentence saying why.
 pub(crate) fn invalid(name: &str, detail: impl AsRef<str>) -> Diagnostic {
-    Diagnostic::error("Invalid attribute value", format!("Invalid value for `{name}`: {}", detail.as_ref()))
+    Diagnostic::error(
+        "Invalid attribute value",
+        format!("Invalid value for `{name}`: {}", detail.as_ref()),
+    )
 }
 
 /// Collects the diagnostic of a failed getter and returns the field (as unknown, so checks skip it).

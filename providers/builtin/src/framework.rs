@@ -12,8 +12,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use infra_core::{Diagnostic, Diagnostics, Value};
 use infra_provider::{
-    plan_from_schema, unknown_type, ApplyRequest, BlockSchema, PlanRequest, PlanResponse, Provider, ProviderSchema,
-    ResourceSchema,
+    plan_from_schema, unknown_type, ApplyRequest, BlockSchema, PlanRequest, PlanResponse, Provider,
+    ProviderSchema, ResourceSchema,
 };
 use tokio::sync::watch;
 
@@ -26,7 +26,9 @@ pub(crate) struct StopSignal {
 
 impl StopSignal {
     pub(crate) fn new() -> StopSignal {
-        StopSignal { tx: Arc::new(watch::Sender::new(false)) }
+        StopSignal {
+            tx: Arc::new(watch::Sender::new(false)),
+        }
     }
 
     pub(crate) fn stop(&self) {
@@ -67,14 +69,23 @@ pub(crate) trait ManagedResource: Send + Sync {
 
     /// Plans a create or update; the default follows the schema.
     fn plan(&self, schema: &BlockSchema, req: &PlanRequest) -> Result<PlanResponse, Diagnostics> {
-        Ok(plan_from_schema(schema, req.prior_state.as_ref(), &req.proposed_new_state))
+        Ok(plan_from_schema(
+            schema,
+            req.prior_state.as_ref(),
+            &req.proposed_new_state,
+        ))
     }
 
     /// Creates the object; returns the full new state with every attribute known.
     async fn create(&self, ctx: &OpContext, planned: &Value) -> Result<Value, Diagnostics>;
 
     /// Updates in place; by default the planned state becomes the new state.
-    async fn update(&self, _ctx: &OpContext, _prior: &Value, planned: &Value) -> Result<Value, Diagnostics> {
+    async fn update(
+        &self,
+        _ctx: &OpContext,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, Diagnostics> {
         Ok(planned.clone())
     }
 
@@ -123,21 +134,36 @@ impl BuiltinProvider {
     ) -> BuiltinProvider {
         let mut schema = ProviderSchema::default();
         for r in &resources {
-            schema.resources.insert(r.type_name().to_string(), r.schema());
+            schema
+                .resources
+                .insert(r.type_name().to_string(), r.schema());
         }
         for d in &data_sources {
-            schema.data_sources.insert(d.type_name().to_string(), d.schema());
+            schema
+                .data_sources
+                .insert(d.type_name().to_string(), d.schema());
         }
         BuiltinProvider {
             schema,
             resources: resources.into_iter().map(|r| (r.type_name(), r)).collect(),
-            data_sources: data_sources.into_iter().map(|d| (d.type_name(), d)).collect(),
-            ctx: OpContext { stop: StopSignal::new() },
+            data_sources: data_sources
+                .into_iter()
+                .map(|d| (d.type_name(), d))
+                .collect(),
+            ctx: OpContext {
+                stop: StopSignal::new(),
+            },
         }
     }
 
-    fn resource(&self, type_name: &str) -> Result<(&dyn ManagedResource, &ResourceSchema), Diagnostics> {
-        match (self.resources.get(type_name), self.schema.resources.get(type_name)) {
+    fn resource(
+        &self,
+        type_name: &str,
+    ) -> Result<(&dyn ManagedResource, &ResourceSchema), Diagnostics> {
+        match (
+            self.resources.get(type_name),
+            self.schema.resources.get(type_name),
+        ) {
             (Some(r), Some(s)) => Ok((r.as_ref(), s)),
             _ => Err(unknown_type(type_name)),
         }
@@ -193,7 +219,10 @@ impl Provider for BuiltinProvider {
     }
 
     async fn read_data(&self, type_name: &str, config: &Value) -> Result<Value, Diagnostics> {
-        let d = self.data_sources.get(type_name).ok_or_else(|| unknown_type(type_name))?;
+        let d = self
+            .data_sources
+            .get(type_name)
+            .ok_or_else(|| unknown_type(type_name))?;
         let diags = d.validate(config);
         if diags.has_errors() {
             return Err(diags);

@@ -59,7 +59,9 @@ mod tests {
             ]
         );
         assert!(r.by_local_name("random").is_some());
-        assert!(r.by_source("registry.terraform.io/hashicorp/null").is_some());
+        assert!(r
+            .by_source("registry.terraform.io/hashicorp/null")
+            .is_some());
         let terraform = r.by_source("terraform.io/builtin/terraform").unwrap()();
         assert!(terraform.schema().resources.contains_key("terraform_data"));
     }
@@ -71,7 +73,10 @@ mod tests {
             let p = r.by_source(source).unwrap()();
             for (name, s) in p.schema().resources.iter().chain(&p.schema().data_sources) {
                 let id = s.block.attributes.get("id");
-                assert!(id.is_some_and(|a| a.computed), "{source}: {name} has no computed id");
+                assert!(
+                    id.is_some_and(|a| a.computed),
+                    "{source}: {name} has no computed id"
+                );
             }
         }
     }

@@ -39,12 +39,17 @@ pub(crate) fn plan_with_rules(
     let prior = req.prior_state.as_ref().and_then(Value::entries);
     let planned = resp.planned_state.entries().cloned().unwrap_or_default();
     resp.requires_replace.retain(|path| {
-        let Some(PathStep::Attr(name)) = path.0.first() else { return true };
+        let Some(PathStep::Attr(name)) = path.0.first() else {
+            return true;
+        };
         let (old, new) = (prior.map_or(&NULL, |p| get(p, name)), get(&planned, name));
         if rules.lenient_maps.contains(&name.as_str()) {
             return lenient_map_changed(old, new);
         }
-        if rules.empty_string_is_null.contains(&name.as_str()) && new.is_null() && old.as_str() == Some("") {
+        if rules.empty_string_is_null.contains(&name.as_str())
+            && new.is_null()
+            && old.as_str() == Some("")
+        {
             return false;
         }
         true
@@ -81,7 +86,12 @@ pub(crate) fn lenient_map_changed(old: &Value, new: &Value) -> bool {
     fn non_null(v: &Value) -> Vec<(String, Value)> {
         let (v, _) = v.clone().unmark_deep();
         v.entries()
-            .map(|m| m.iter().filter(|(_, e)| !e.is_null()).map(|(k, e)| (k.clone(), e.clone())).collect())
+            .map(|m| {
+                m.iter()
+                    .filter(|(_, e)| !e.is_null())
+                    .map(|(k, e)| (k.clone(), e.clone()))
+                    .collect()
+            })
             .unwrap_or_default()
     }
     non_null(old) != non_null(new)
@@ -89,13 +99,17 @@ pub(crate) fn lenient_map_changed(old: &Value, new: &Value) -> bool {
 
 /// The request's proposed state as attributes.
 pub(crate) fn proposed_attrs(req: &PlanRequest) -> Attrs {
-    req.proposed_new_state.entries().cloned().unwrap_or_default()
+    req.proposed_new_state
+        .entries()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// Whether the plan replaces the object because of `name`.
 #[cfg(test)]
 pub(crate) fn replaces_for(resp: &PlanResponse, name: &str) -> bool {
-    resp.requires_replace.contains(&infra_provider::AttrPath::attr(name))
+    resp.requires_replace
+        .contains(&infra_provider::AttrPath::attr(name))
 }
 
 #[cfg(test)]
@@ -111,7 +125,12 @@ mod tests {
             Type::String,
             pairs
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.map_or(Value::Null(Type::String), Value::string)))
+                .map(|(k, v)| {
+                    (
+                        k.to_string(),
+                        v.map_or(Value::Null(Type::String), Value::string),
+                    )
+                })
                 .collect::<BTreeMap<_, _>>(),
         )
     }
@@ -121,9 +140,18 @@ mod tests {
         let null = Value::Null(Type::map(Type::String));
         assert!(!lenient_map_changed(&null, &map(&[])));
         assert!(!lenient_map_changed(&null, &map(&[("a", None)])));
-        assert!(!lenient_map_changed(&map(&[("a", Some("1"))]), &map(&[("a", Some("1")), ("b", None)])));
-        assert!(lenient_map_changed(&map(&[("a", Some("1"))]), &map(&[("a", Some("2"))])));
+        assert!(!lenient_map_changed(
+            &map(&[("a", Some("1"))]),
+            &map(&[("a", Some("1")), ("b", None)])
+        ));
+        assert!(lenient_map_changed(
+            &map(&[("a", Some("1"))]),
+            &map(&[("a", Some("2"))])
+        ));
         assert!(lenient_map_changed(&map(&[("a", Some("1"))]), &null));
-        assert!(lenient_map_changed(&null, &Value::Unknown(Type::map(Type::String))));
+        assert!(lenient_map_changed(
+            &null,
+            &Value::Unknown(Type::map(Type::String))
+        ));
     }
 }

@@ -19,8 +19,12 @@ pub(crate) fn data_config(p: &dyn Provider, type_name: &str, args: &[(&str, Valu
 }
 
 fn object_for(schema: &ResourceSchema, type_name: &str, args: &[(&str, Value)]) -> Value {
-    let mut o: BTreeMap<String, Value> =
-        schema.block.attributes.iter().map(|(k, a)| (k.clone(), Value::Null(a.ty.clone()))).collect();
+    let mut o: BTreeMap<String, Value> = schema
+        .block
+        .attributes
+        .iter()
+        .map(|(k, a)| (k.clone(), Value::Null(a.ty.clone())))
+        .collect();
     for (k, v) in args {
         assert!(o.contains_key(*k), "{type_name} has no attribute {k}");
         o.insert((*k).to_string(), v.clone());
@@ -30,7 +34,12 @@ fn object_for(schema: &ResourceSchema, type_name: &str, args: &[(&str, Value)]) 
 
 /// The engine's proposed new state: configured values, else the prior computed value (unknown on
 /// create), else null.
-pub(crate) fn proposed(p: &dyn Provider, type_name: &str, prior: Option<&Value>, config: &Value) -> Value {
+pub(crate) fn proposed(
+    p: &dyn Provider,
+    type_name: &str,
+    prior: Option<&Value>,
+    config: &Value,
+) -> Value {
     let schema = &p.schema().resources[type_name].block;
     let cfg = config.entries().expect("object");
     let prior = prior.and_then(Value::entries);
@@ -88,7 +97,9 @@ pub(crate) async fn apply(
 
 /// Plans and applies a create; panics with the diagnostics on failure.
 pub(crate) async fn create(p: &dyn Provider, type_name: &str, config: &Value) -> Value {
-    let planned = plan(p, type_name, None, config).await.unwrap_or_else(|d| panic!("plan: {d:?}"));
+    let planned = plan(p, type_name, None, config)
+        .await
+        .unwrap_or_else(|d| panic!("plan: {d:?}"));
     assert!(planned.requires_replace.is_empty());
     let state = apply(p, type_name, None, Some(&planned.planned_state), config)
         .await
@@ -100,33 +111,53 @@ pub(crate) async fn create(p: &dyn Provider, type_name: &str, config: &Value) ->
 
 /// Plans against `prior` and checks the plan changes nothing.
 pub(crate) async fn assert_no_op(p: &dyn Provider, type_name: &str, prior: &Value, config: &Value) {
-    let resp = plan(p, type_name, Some(prior), config).await.unwrap_or_else(|d| panic!("plan: {d:?}"));
-    assert!(resp.requires_replace.is_empty(), "unexpected replace: {:?}", resp.requires_replace);
+    let resp = plan(p, type_name, Some(prior), config)
+        .await
+        .unwrap_or_else(|d| panic!("plan: {d:?}"));
+    assert!(
+        resp.requires_replace.is_empty(),
+        "unexpected replace: {:?}",
+        resp.requires_replace
+    );
     assert_eq!(&resp.planned_state, prior, "plan is not a no-op");
 }
 
 /// Deletes; panics on failure.
 pub(crate) async fn delete(p: &dyn Provider, type_name: &str, prior: &Value, config: &Value) {
-    let r = apply(p, type_name, Some(prior), None, config).await.unwrap_or_else(|d| panic!("delete: {d:?}"));
+    let r = apply(p, type_name, Some(prior), None, config)
+        .await
+        .unwrap_or_else(|d| panic!("delete: {d:?}"));
     assert!(r.is_none());
 }
 
 /// One attribute of an object.
 pub(crate) fn attr<'a>(v: &'a Value, name: &str) -> &'a Value {
-    v.entries().and_then(|m| m.get(name)).unwrap_or_else(|| panic!("no attribute {name}"))
+    v.entries()
+        .and_then(|m| m.get(name))
+        .unwrap_or_else(|| panic!("no attribute {name}"))
 }
 
 /// A string attribute of an object.
 pub(crate) fn str_attr<'a>(v: &'a Value, name: &str) -> &'a str {
-    attr(v, name).as_str().unwrap_or_else(|| panic!("{name} is not a string"))
+    attr(v, name)
+        .as_str()
+        .unwrap_or_else(|| panic!("{name} is not a string"))
 }
 
 /// A map of strings.
 pub(crate) fn string_map(pairs: &[(&str, &str)]) -> Value {
-    Value::Map(infra_core::Type::String, pairs.iter().map(|(k, v)| (k.to_string(), Value::string(*v))).collect())
+    Value::Map(
+        infra_core::Type::String,
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::string(*v)))
+            .collect(),
+    )
 }
 
 /// The summaries and details of diagnostics, for assertions.
 pub(crate) fn messages(d: &Diagnostics) -> String {
-    d.iter().map(|d| format!("{}: {}\n", d.summary, d.detail)).collect()
+    d.iter()
+        .map(|d| format!("{}: {}\n", d.summary, d.detail))
+        .collect()
 }

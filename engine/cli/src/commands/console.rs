@@ -60,18 +60,24 @@ pub fn run(a: ConsoleArgs) -> u8 {
         if src.trim().is_empty() {
             continue;
         }
-        match infra_lang::eval_source(src.trim_end(), "<console-input>", &scope, &functions, &fctx) {
+        match infra_lang::eval_source(src.trim_end(), "<console-input>", &scope, &functions, &fctx)
+        {
             Ok(v) => println!("{}", infra_lang::display::console_format(&v)),
             Err(d) => {
                 let mut s = Sources::default();
-                s.add(std::sync::Arc::new(infra_core::LineIndex::new("<console-input>", src.trim_end())));
+                s.add(std::sync::Arc::new(infra_core::LineIndex::new(
+                    "<console-input>",
+                    src.trim_end(),
+                )));
                 eprint!("{}", render_all(&Diagnostics::from(*d), &s, color));
                 status = 1;
             }
         }
     }
     if !pending.trim().is_empty() {
-        eprintln!("Error: Incomplete expression\n\nThe input ended before the expression was complete.");
+        eprintln!(
+            "Error: Incomplete expression\n\nThe input ended before the expression was complete."
+        );
         status = 1;
     }
     status
@@ -101,7 +107,11 @@ fn balanced(src: &str) -> bool {
     }
     if let Some(pos) = src.find("<<") {
         let rest = &src[pos + 2..];
-        let marker: String = rest.trim_start_matches('-').chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let marker: String = rest
+            .trim_start_matches('-')
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
         if !marker.is_empty() && !src.lines().skip(1).any(|l| l.trim() == marker) {
             return false;
         }
@@ -138,20 +148,39 @@ impl<'a> ModuleScope<'a> {
             ("root".to_string(), Value::string(module_path)),
             ("cwd".to_string(), Value::string(cwd.to_string_lossy())),
         ]));
-        let terraform = Value::Object(BTreeMap::from([("workspace".to_string(), Value::string(workspace))]));
-        ModuleScope { module, vars, path, terraform, functions, fctx, locals: RefCell::new(HashMap::new()) }
+        let terraform = Value::Object(BTreeMap::from([(
+            "workspace".to_string(),
+            Value::string(workspace),
+        )]));
+        ModuleScope {
+            module,
+            vars,
+            path,
+            terraform,
+            functions,
+            fctx,
+            locals: RefCell::new(HashMap::new()),
+        }
     }
 
     fn local(&self, name: &str) -> Result<Value, ScopeError> {
         if let Some(v) = self.locals.borrow().get(name) {
             return v.clone().ok_or_else(|| {
-                ScopeError::new("Cycle in local values", format!("The local value \"{name}\" refers to itself through other local values."))
+                ScopeError::new(
+                    "Cycle in local values",
+                    format!(
+                        "The local value \"{name}\" refers to itself through other local values."
+                    ),
+                )
             });
         }
         let Some(local) = self.module.locals.get(name) else {
-            let hint = infra_lang::suggest::did_you_mean(name, self.module.locals.keys().map(String::as_str))
-                .map(|s| format!(" Did you mean \"local.{s}\"?"))
-                .unwrap_or_default();
+            let hint = infra_lang::suggest::did_you_mean(
+                name,
+                self.module.locals.keys().map(String::as_str),
+            )
+            .map(|s| format!(" Did you mean \"local.{s}\"?"))
+            .unwrap_or_default();
             return Err(ScopeError::new(
                 "Reference to undeclared local value",
                 format!("A local value with the name \"{name}\" has not been declared.{hint}"),
@@ -159,9 +188,13 @@ impl<'a> ModuleScope<'a> {
         };
         self.locals.borrow_mut().insert(name.to_string(), None);
         let mut ctx = EvalContext::new(self, self.functions, self.fctx, &local.expr.file);
-        let v = ctx.eval(&local.expr.expr).map_err(|d| ScopeError::new(d.summary.clone(), d.detail.clone()));
+        let v = ctx
+            .eval(&local.expr.expr)
+            .map_err(|d| ScopeError::new(d.summary.clone(), d.detail.clone()));
         let stored = v.clone().unwrap_or_else(|_| Value::unknown());
-        self.locals.borrow_mut().insert(name.to_string(), Some(stored));
+        self.locals
+            .borrow_mut()
+            .insert(name.to_string(), Some(stored));
         v
     }
 }

@@ -15,7 +15,11 @@ struct Outcome {
 
 pub fn run(a: FmtArgs) -> u8 {
     let mut outcome = Outcome::default();
-    let paths = if a.paths.is_empty() { vec![".".to_string()] } else { a.paths.clone() };
+    let paths = if a.paths.is_empty() {
+        vec![".".to_string()]
+    } else {
+        a.paths.clone()
+    };
     for p in &paths {
         if p == "-" {
             format_stdin(&a, &mut outcome);
@@ -32,7 +36,9 @@ pub fn run(a: FmtArgs) -> u8 {
         } else if path.is_file() {
             format_file(path, &a, &mut outcome);
         } else {
-            eprintln!("Error: No file or directory at {p}\n\nThe path given to fmt does not exist.");
+            eprintln!(
+                "Error: No file or directory at {p}\n\nThe path given to fmt does not exist."
+            );
             outcome.errors = true;
         }
     }
@@ -51,10 +57,15 @@ fn is_config_file(p: &Path) -> bool {
 }
 
 fn collect_files(dir: &Path, recursive: bool, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
-        let hidden = p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if p.is_dir() {
             if recursive && !hidden {
                 collect_files(&p, recursive, out);
@@ -88,7 +99,10 @@ fn format_file(path: &Path, a: &FmtArgs, outcome: &mut Outcome) {
     let formatted = match infra_fmt::format_source(&src) {
         Ok(f) => f,
         Err(e) => {
-            eprintln!("Error: Invalid syntax\n  --> {name}:{}:{}\n\n{}", e.line, e.column, e.message);
+            eprintln!(
+                "Error: Invalid syntax\n  --> {name}:{}:{}\n\n{}",
+                e.line, e.column, e.message
+            );
             outcome.errors = true;
             return;
         }
@@ -131,7 +145,10 @@ fn format_stdin(a: &FmtArgs, outcome: &mut Outcome) {
             }
         }
         Err(e) => {
-            eprintln!("Error: Invalid syntax\n  --> <stdin>:{}:{}\n\n{}", e.line, e.column, e.message);
+            eprintln!(
+                "Error: Invalid syntax\n  --> <stdin>:{}:{}\n\n{}",
+                e.line, e.column, e.message
+            );
             outcome.errors = true;
         }
     }
@@ -147,7 +164,10 @@ fn unified_diff(name: &str, old: &str, new: &str) -> String {
 /// Writes through a temporary file in the same directory and renames it into place, so a crash
 /// never leaves a half-written file.
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let tmp = dir.join(format!(".{name}.infra-fmt.tmp"));
     {

@@ -26,7 +26,13 @@ enum Kind {
 }
 
 pub fn plan(a: PlanArgs) -> u8 {
-    let mode = if a.destroy { PlanMode::Destroy } else if a.run.refresh_only { PlanMode::RefreshOnly } else { PlanMode::Normal };
+    let mode = if a.destroy {
+        PlanMode::Destroy
+    } else if a.run.refresh_only {
+        PlanMode::RefreshOnly
+    } else {
+        PlanMode::Normal
+    };
     runtime().block_on(run(Kind::Plan, &a.run, mode, None, false, Some(&a)))
 }
 
@@ -34,16 +40,37 @@ pub fn apply(a: ApplyArgs) -> u8 {
     if a.destroy {
         return destroy(a);
     }
-    let mode = if a.run.refresh_only { PlanMode::RefreshOnly } else { PlanMode::Normal };
-    runtime().block_on(run(Kind::Apply, &a.run, mode, a.plan_file.as_deref(), a.auto_approve, None))
+    let mode = if a.run.refresh_only {
+        PlanMode::RefreshOnly
+    } else {
+        PlanMode::Normal
+    };
+    runtime().block_on(run(
+        Kind::Apply,
+        &a.run,
+        mode,
+        a.plan_file.as_deref(),
+        a.auto_approve,
+        None,
+    ))
 }
 
 pub fn destroy(a: ApplyArgs) -> u8 {
-    runtime().block_on(run(Kind::Destroy, &a.run, PlanMode::Destroy, None, a.auto_approve, None))
+    runtime().block_on(run(
+        Kind::Destroy,
+        &a.run,
+        PlanMode::Destroy,
+        None,
+        a.auto_approve,
+        None,
+    ))
 }
 
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
 }
 
 fn color(r: &RunArgs) -> bool {
@@ -55,9 +82,12 @@ fn stdout_color(r: &RunArgs) -> bool {
 }
 
 /// Parses `-target`/`-exclude`/`-replace` addresses.
-fn targets(list: &[String], flag: &str) -> Result<Vec<Target>, Diagnostic> {
+fn targets(list: &[String], flag: &str) -> Result<Vec<Target>, Box<Diagnostic>> {
     list.iter()
-        .map(|s| parse_target(s).map_err(|e| Diagnostic::error(format!("Invalid {flag} address"), e)))
+        .map(|s| {
+            parse_target(s)
+                .map_err(|e| Box::new(Diagnostic::error(format!("Invalid {flag} address"), e)))
+        })
         .collect()
 }
 
@@ -66,7 +96,14 @@ fn fail(diags: Diagnostics, sources: &Sources, color: bool) -> u8 {
     1
 }
 
-async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, auto_approve: bool, plan_args: Option<&PlanArgs>) -> u8 {
+async fn run(
+    kind: Kind,
+    r: &RunArgs,
+    mode: PlanMode,
+    plan_file: Option<&str>,
+    auto_approve: bool,
+    plan_args: Option<&PlanArgs>,
+) -> u8 {
     let dir = Path::new(".");
     let color = color(r);
     let loaded: Loaded = project::load(dir, &r.vars, &r.var_files);
@@ -74,9 +111,15 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
         return fail(loaded.diagnostics, &loaded.sources, color);
     }
     project::report(&loaded.diagnostics, &loaded.sources, color);
-    let (targets, excludes, replace) = match (targets(&r.targets, "-target"), targets(&r.excludes, "-exclude"), targets(&r.replace, "-replace")) {
+    let (targets, excludes, replace) = match (
+        targets(&r.targets, "-target"),
+        targets(&r.excludes, "-exclude"),
+        targets(&r.replace, "-replace"),
+    ) {
         (Ok(t), Ok(e), Ok(rp)) => (t, e, rp),
-        (Err(d), _, _) | (_, Err(d), _) | (_, _, Err(d)) => return fail(d.into(), &loaded.sources, color),
+        (Err(d), _, _) | (_, Err(d), _) | (_, _, Err(d)) => {
+            return fail((*d).into(), &loaded.sources, color)
+        }
     };
     let mut replace_instances = Vec::new();
     for t in replace {
@@ -84,7 +127,15 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
             Target::Instance(i) => replace_instances.push(i),
             Target::Resource(res) => replace_instances.push(res.instance(None)),
             Target::Module(m) => {
-                return fail(Diagnostic::error("Invalid -replace address", format!("`{m}` is a module; -replace takes a resource instance address.")).into(), &loaded.sources, color)
+                return fail(
+                    Diagnostic::error(
+                        "Invalid -replace address",
+                        format!("`{m}` is a module; -replace takes a resource instance address."),
+                    )
+                    .into(),
+                    &loaded.sources,
+                    color,
+                )
             }
         }
     }
@@ -94,7 +145,13 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
     };
     let lock_timeout = match project::parse_duration(&r.lock_timeout) {
         Ok(d) => d,
-        Err(e) => return fail(Diagnostic::error("Invalid -lock-timeout value", e).into(), &loaded.sources, color),
+        Err(e) => {
+            return fail(
+                Diagnostic::error("Invalid -lock-timeout value", e).into(),
+                &loaded.sources,
+                color,
+            )
+        }
     };
     let operation = match kind {
         Kind::Plan => "plan",
@@ -104,7 +161,12 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
     let _lock: Option<StateLock> = if r.lock {
         let store2 = store.clone();
         let env = r.env.clone();
-        match tokio::task::spawn_blocking(move || store2.lock(&env, LockInfo::new(operation), lock_timeout)).await.expect("lock task") {
+        match tokio::task::spawn_blocking(move || {
+            store2.lock(&env, LockInfo::new(operation), lock_timeout)
+        })
+        .await
+        .expect("lock task")
+        {
             Ok(l) => Some(l),
             Err(e) => return fail(project::state_error(&e).into(), &loaded.sources, color),
         }
@@ -112,8 +174,18 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
         None
     };
     if !targets.is_empty() || !excludes.is_empty() {
-        let flag = if targets.is_empty() { "-exclude" } else if excludes.is_empty() { "-target" } else { "-target and -exclude" };
-        let (s, is) = if flag.contains(" and ") { ("s", "are") } else { ("", "is") };
+        let flag = if targets.is_empty() {
+            "-exclude"
+        } else if excludes.is_empty() {
+            "-target"
+        } else {
+            "-target and -exclude"
+        };
+        let (s, is) = if flag.contains(" and ") {
+            ("s", "are")
+        } else {
+            ("", "is")
+        };
         project::report(
             &Diagnostic::warning(
                 "Resource targeting is in effect",
@@ -163,23 +235,48 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
 
     let store2 = store.clone();
     let env = r.env.clone();
-    let prior = match tokio::task::spawn_blocking(move || store2.load(&env)).await.expect("load task") {
+    let prior = match tokio::task::spawn_blocking(move || store2.load(&env))
+        .await
+        .expect("load task")
+    {
         Ok(s) => s,
         Err(e) => return fail(project::state_error(&e).into(), &loaded.sources, color),
     };
-    let config_hash = infra_plan::planfile::config_hash(&project::config_files(&loaded.config), &loaded.variables);
+    let config_hash = infra_plan::planfile::config_hash(
+        &project::config_files(&loaded.config),
+        &loaded.variables,
+    );
 
     let plan = if let Some(path) = plan_file {
         let saved = match infra_plan::planfile::read_plan_file(Path::new(path)) {
             Ok(s) => s,
-            Err(e) => return fail(Diagnostic::error("Failed to read plan file", e.to_string()).into(), &loaded.sources, color),
+            Err(e) => {
+                return fail(
+                    Diagnostic::error("Failed to read plan file", e.to_string()).into(),
+                    &loaded.sources,
+                    color,
+                )
+            }
         };
-        if let Err(e) = infra_plan::planfile::check_fresh(&saved, &prior.lineage, prior.serial, &config_hash) {
-            return fail(Diagnostic::error("Saved plan cannot be applied", e.to_string()).into(), &loaded.sources, color);
+        if let Err(e) =
+            infra_plan::planfile::check_fresh(&saved, &prior.lineage, prior.serial, &config_hash)
+        {
+            return fail(
+                Diagnostic::error("Saved plan cannot be applied", e.to_string()).into(),
+                &loaded.sources,
+                color,
+            );
         }
         saved.plan
     } else {
-        let (plan, diags) = infra_plan::plan(loaded.config.clone(), project::registry(), prior.clone(), options.clone(), cancelled.clone()).await;
+        let (plan, diags) = infra_plan::plan(
+            loaded.config.clone(),
+            project::registry(),
+            prior.clone(),
+            options.clone(),
+            cancelled.clone(),
+        )
+        .await;
         project::report(&diags, &loaded.sources, color);
         match plan {
             Some(p) => p,
@@ -194,15 +291,33 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
 
     // apply / destroy: show, confirm, apply.
     if plan_file.is_none() {
-        print!("{}", infra_plan::render::human::render_plan(&plan, &infra_plan::render::human::HumanOptions { color: stdout_color(r) }));
+        print!(
+            "{}",
+            infra_plan::render::human::render_plan(
+                &plan,
+                &infra_plan::render::human::HumanOptions {
+                    color: stdout_color(r)
+                }
+            )
+        );
     }
     if !plan.has_changes() && plan.mode != PlanMode::RefreshOnly {
-        println!("\n{} complete! Resources: 0 added, 0 changed, 0 destroyed.", if kind == Kind::Destroy { "Destroy" } else { "Apply" });
+        println!(
+            "\n{} complete! Resources: 0 added, 0 changed, 0 destroyed.",
+            if kind == Kind::Destroy {
+                "Destroy"
+            } else {
+                "Apply"
+            }
+        );
         print_outputs(&plan);
         return 0;
     }
     if plan_file.is_none() && !auto_approve {
-        if !r.input || !std::io::stdin().is_terminal() && std::env::var_os("INFRA_CONFIRM_FROM_STDIN").is_none() {
+        if !r.input
+            || !std::io::stdin().is_terminal()
+                && std::env::var_os("INFRA_CONFIRM_FROM_STDIN").is_none()
+        {
             return fail(
                 Diagnostic::error(
                     "No confirmation",
@@ -213,13 +328,24 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
                 color,
             );
         }
-        let question = if kind == Kind::Destroy { "Do you really want to destroy all resources?" } else { "Do you want to perform these actions?" };
+        let question = if kind == Kind::Destroy {
+            "Do you really want to destroy all resources?"
+        } else {
+            "Do you want to perform these actions?"
+        };
         print!("\n{question}\n  infra will perform the actions described above.\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ");
         let _ = std::io::stdout().flush();
         let mut answer = String::new();
         let _ = std::io::stdin().lock().read_line(&mut answer);
         if answer.trim() != "yes" {
-            eprintln!("\n{} cancelled.", if kind == Kind::Destroy { "Destroy" } else { "Apply" });
+            eprintln!(
+                "\n{} cancelled.",
+                if kind == Kind::Destroy {
+                    "Destroy"
+                } else {
+                    "Apply"
+                }
+            );
             return 1;
         }
         println!();
@@ -241,7 +367,11 @@ async fn run(kind: Kind, r: &RunArgs, mode: PlanMode, plan_file: Option<&str>, a
     }
     println!(
         "\n{} complete! Resources: {} added, {} changed, {} destroyed.",
-        if kind == Kind::Destroy { "Destroy" } else { "Apply" },
+        if kind == Kind::Destroy {
+            "Destroy"
+        } else {
+            "Apply"
+        },
         outcome.added,
         outcome.changed,
         outcome.destroyed
@@ -257,14 +387,24 @@ async fn apply_refresh_only(ctx: &ApplyContext, plan: &Plan) -> u8 {
     for d in &plan.drift {
         let store = ctx.store.clone();
         let env = ctx.options.environment.clone();
-        let Some(current) = plan.prior_state.resources.get(&d.addr.to_string()).cloned() else { continue };
+        let Some(current) = plan.prior_state.resources.get(&d.addr.to_string()).cloned() else {
+            continue;
+        };
         let new = d.after.as_ref().map(|v| {
             let mut inst = current.clone();
             inst.attributes = infra_plan::state_values::value_to_state(v, None).0;
             inst
         });
-        let change = infra_state::Change { address: d.addr.to_string(), new, intent: None, operation: "refresh".into() };
-        if let Err(e) = tokio::task::spawn_blocking(move || store.commit_change(&env, change)).await.expect("commit task") {
+        let change = infra_state::Change {
+            address: d.addr.to_string(),
+            new,
+            intent: None,
+            operation: "refresh".into(),
+        };
+        if let Err(e) = tokio::task::spawn_blocking(move || store.commit_change(&env, change))
+            .await
+            .expect("commit task")
+        {
             eprintln!("Error: Failed to persist state\n\n{e}");
             return 1;
         }
@@ -273,13 +413,31 @@ async fn apply_refresh_only(ctx: &ApplyContext, plan: &Plan) -> u8 {
     0
 }
 
-fn finish_plan(plan: &Plan, a: &PlanArgs, prior: &infra_state::StateSnapshot, config_hash: &str, r: &RunArgs) -> u8 {
+fn finish_plan(
+    plan: &Plan,
+    a: &PlanArgs,
+    prior: &infra_state::StateSnapshot,
+    config_hash: &str,
+    r: &RunArgs,
+) -> u8 {
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&infra_plan::render::json::plan_json(plan)).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&infra_plan::render::json::plan_json(plan))
+                .unwrap_or_default()
+        );
     } else if a.markdown {
         print!("{}", infra_plan::render::markdown::plan_markdown(plan));
     } else {
-        print!("{}", infra_plan::render::human::render_plan(plan, &infra_plan::render::human::HumanOptions { color: stdout_color(r) }));
+        print!(
+            "{}",
+            infra_plan::render::human::render_plan(
+                plan,
+                &infra_plan::render::human::HumanOptions {
+                    color: stdout_color(r)
+                }
+            )
+        );
     }
     if let Some(out) = &a.out {
         let ctx = infra_plan::planfile::PlanFileContext {
@@ -305,8 +463,11 @@ fn finish_plan(plan: &Plan, a: &PlanArgs, prior: &infra_state::StateSnapshot, co
 }
 
 fn print_outputs(plan: &Plan) {
-    let values: std::collections::BTreeMap<String, infra_core::Value> =
-        plan.outputs.iter().filter_map(|(k, o)| o.after.clone().map(|v| (k.clone(), v))).collect();
+    let values: std::collections::BTreeMap<String, infra_core::Value> = plan
+        .outputs
+        .iter()
+        .filter_map(|(k, o)| o.after.clone().map(|v| (k.clone(), v)))
+        .collect();
     if values.is_empty() {
         return;
     }
@@ -316,13 +477,17 @@ fn print_outputs(plan: &Plan) {
     }
 }
 
-fn print_output_values(outputs: &std::collections::BTreeMap<String, infra_core::Value>, config: &infra_config::Config) {
+fn print_output_values(
+    outputs: &std::collections::BTreeMap<String, infra_core::Value>,
+    config: &infra_config::Config,
+) {
     if outputs.is_empty() {
         return;
     }
     println!("\nOutputs:\n");
     for (k, v) in outputs {
-        let sensitive = config.module.outputs.get(k).is_some_and(|o| o.sensitive) || v.contains_sensitive();
+        let sensitive =
+            config.module.outputs.get(k).is_some_and(|o| o.sensitive) || v.contains_sensitive();
         if sensitive {
             println!("{k} = <sensitive>");
         } else {
@@ -353,4 +518,3 @@ async fn watch_interrupts(cancelled: Arc<AtomicBool>, stop: Arc<tokio::sync::Not
     stop.notify_waiters();
     tokio::time::sleep(Duration::from_secs(3600)).await;
 }
-

@@ -25,7 +25,10 @@ pub fn run(a: ValidateArgs) -> u8 {
         println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
     } else {
         if !diags.is_empty() {
-            eprint!("{}", render_all(&diags, &sources, super::stderr_color(a.no_color)));
+            eprint!(
+                "{}",
+                render_all(&diags, &sources, super::stderr_color(a.no_color))
+            );
             eprintln!();
         }
         if errors == 0 {

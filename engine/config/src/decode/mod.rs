@@ -12,7 +12,9 @@ mod variable;
 use std::sync::Arc;
 
 use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Attribute as HclAttribute, Block as HclBlock, Body as HclBody, Structure};
+use hcl_edit::structure::{
+    Attribute as HclAttribute, Block as HclBlock, Body as HclBody, Structure,
+};
 use hcl_edit::Span;
 use infra_core::{Diagnostic, Diagnostics, LineIndex, SourceRange};
 use infra_lang::suggest::did_you_mean;
@@ -41,7 +43,10 @@ impl Decoder<'_> {
     }
 
     pub fn expr(&self, e: &Expression) -> Expr {
-        Expr { expr: e.clone(), file: self.file.clone() }
+        Expr {
+            expr: e.clone(),
+            file: self.file.clone(),
+        }
     }
 
     pub fn range(&self, node: &impl Span) -> SourceRange {
@@ -66,7 +71,11 @@ impl Decoder<'_> {
             self.push(
                 Diagnostic::error(
                     format!("Missing {} for {ty}", names[n]),
-                    format!("All {ty} blocks must have {} labels ({}).", names.len(), names.join(", ")),
+                    format!(
+                        "All {ty} blocks must have {} labels ({}).",
+                        names.len(),
+                        names.join(", ")
+                    ),
                 )
                 .with_subject(open_brace_range(block, self.file)),
             );
@@ -76,7 +85,11 @@ impl Decoder<'_> {
             let detail = if names.is_empty() {
                 format!("No labels are expected for {ty} blocks.")
             } else {
-                format!("Only {} labels ({}) are expected for {ty} blocks.", names.len(), names.join(", "))
+                format!(
+                    "Only {} labels ({}) are expected for {ty} blocks.",
+                    names.len(),
+                    names.join(", ")
+                )
             };
             self.push(
                 Diagnostic::error(format!("Extraneous label for {ty}"), detail)
@@ -100,8 +113,11 @@ impl Decoder<'_> {
                 .unwrap_or_default()
         };
         self.push(
-            Diagnostic::error("Unsupported argument", format!("An argument named \"{name}\" is not expected here.{hint}"))
-                .with_subject(name_range(a, self.file)),
+            Diagnostic::error(
+                "Unsupported argument",
+                format!("An argument named \"{name}\" is not expected here.{hint}"),
+            )
+            .with_subject(name_range(a, self.file)),
         );
     }
 
@@ -112,7 +128,13 @@ impl Decoder<'_> {
     }
 
     /// [`Self::unsupported_block`] with an extra sentence for the detail.
-    pub fn unsupported_block_with(&mut self, b: &HclBlock, blocks: &[&str], attrs: &[&str], extra: &str) {
+    pub fn unsupported_block_with(
+        &mut self,
+        b: &HclBlock,
+        blocks: &[&str],
+        attrs: &[&str],
+        extra: &str,
+    ) {
         let ty = b.ident.as_str();
         let hint = if attrs.contains(&ty) {
             format!(" Did you mean to define argument \"{ty}\"? If so, use the equals sign to assign it a value.")
@@ -122,8 +144,11 @@ impl Decoder<'_> {
                 .unwrap_or_default()
         };
         self.push(
-            Diagnostic::error("Unsupported block type", format!("Blocks of type \"{ty}\" are not expected here.{hint}{extra}"))
-                .with_subject(type_range(b, self.file)),
+            Diagnostic::error(
+                "Unsupported block type",
+                format!("Blocks of type \"{ty}\" are not expected here.{hint}{extra}"),
+            )
+            .with_subject(type_range(b, self.file)),
         );
     }
 
@@ -144,7 +169,10 @@ impl Decoder<'_> {
         self.push(
             Diagnostic::error(
                 format!("Duplicate {ty} block"),
-                format!("This {owner} already has a {ty} block at {}.", crate::span::short_range(first)),
+                format!(
+                    "This {owner} already has a {ty} block at {}.",
+                    crate::span::short_range(first)
+                ),
             )
             .with_subject(decl_range(block, self.file)),
         );
@@ -153,7 +181,12 @@ impl Decoder<'_> {
     /// Converts a body of arguments and nested blocks (`dynamic` blocks included), leaving out
     /// the arguments in `skip_attrs` and block types in `skip_blocks` (meta-arguments decoded
     /// elsewhere).
-    pub fn generic_body(&mut self, body: &HclBody, skip_attrs: &[&str], skip_blocks: &[&str]) -> Body {
+    pub fn generic_body(
+        &mut self,
+        body: &HclBody,
+        skip_attrs: &[&str],
+        skip_blocks: &[&str],
+    ) -> Body {
         let mut out = Body::default();
         for s in body.iter() {
             match s {
@@ -161,7 +194,8 @@ impl Decoder<'_> {
                     if skip_attrs.contains(&a.key.as_str()) {
                         continue;
                     }
-                    out.attributes.insert(a.key.as_str().to_string(), self.attribute(a));
+                    out.attributes
+                        .insert(a.key.as_str().to_string(), self.attribute(a));
                 }
                 Structure::Block(b) => {
                     if skip_blocks.contains(&b.ident.as_str()) {
@@ -216,12 +250,17 @@ impl Decoder<'_> {
                         }
                     },
                     "labels" => match &a.value {
-                        Expression::Array(items) => labels = items.iter().map(|e| self.expr(e)).collect(),
+                        Expression::Array(items) => {
+                            labels = items.iter().map(|e| self.expr(e)).collect()
+                        }
                         other => {
                             ok = false;
                             self.push(
-                                Diagnostic::error("Invalid expression", "A static list expression is required.")
-                                    .with_subject(self.range(other)),
+                                Diagnostic::error(
+                                    "Invalid expression",
+                                    "A static list expression is required.",
+                                )
+                                .with_subject(self.range(other)),
                             );
                         }
                     },
@@ -290,8 +329,11 @@ impl Decoder<'_> {
     pub fn traversal_list(&mut self, a: &HclAttribute, what: &str) -> Vec<Expr> {
         let Expression::Array(items) = &a.value else {
             self.push(
-                Diagnostic::error("Invalid expression", format!("A static list expression is required for {what}."))
-                    .with_subject(self.range(&a.value)),
+                Diagnostic::error(
+                    "Invalid expression",
+                    format!("A static list expression is required for {what}."),
+                )
+                .with_subject(self.range(&a.value)),
             );
             return Vec::new();
         };
@@ -323,7 +365,10 @@ impl Decoder<'_> {
                 } else {
                     format!("The {arg} argument requires a provider type name, optionally followed by a period and then a configuration alias.")
                 };
-                self.push(Diagnostic::error("Invalid provider configuration reference", detail).with_subject(self.range(e)));
+                self.push(
+                    Diagnostic::error("Invalid provider configuration reference", detail)
+                        .with_subject(self.range(e)),
+                );
                 None
             }
         }
@@ -341,7 +386,10 @@ pub(crate) fn is_static_traversal(e: &Expression) -> bool {
                     Op::GetAttr(_) | Op::LegacyIndex(_) => true,
                     // `count.index` and `each.key` name this instance's counterpart
                     // (`replace_triggered_by = [null_resource.a[count.index]]`).
-                    Op::Index(i) => matches!(i, Expression::Number(_) | Expression::String(_)) || is_instance_key(i),
+                    Op::Index(i) => {
+                        matches!(i, Expression::Number(_) | Expression::String(_))
+                            || is_instance_key(i)
+                    }
                     _ => false,
                 })
         }
@@ -352,8 +400,12 @@ pub(crate) fn is_static_traversal(e: &Expression) -> bool {
 /// `count.index` or `each.key`.
 fn is_instance_key(e: &Expression) -> bool {
     use hcl_edit::expr::TraversalOperator as Op;
-    let Expression::Traversal(t) = e else { return false };
-    let Expression::Variable(root) = &t.expr else { return false };
+    let Expression::Traversal(t) = e else {
+        return false;
+    };
+    let Expression::Variable(root) = &t.expr else {
+        return false;
+    };
     let attr = match t.operators.as_slice() {
         [op] => match op.value() {
             Op::GetAttr(a) => a.as_str().to_string(),
@@ -361,7 +413,10 @@ fn is_instance_key(e: &Expression) -> bool {
         },
         _ => return false,
     };
-    matches!((root.as_str(), attr.as_str()), ("count", "index") | ("each", "key"))
+    matches!(
+        (root.as_str(), attr.as_str()),
+        ("count", "index") | ("each", "key")
+    )
 }
 
 /// The names of a traversal made only of attribute steps (`aws.west` → `["aws", "west"]`).

@@ -6,14 +6,21 @@ use hcl_edit::expr::{Expression, ObjectKey};
 use hcl_edit::structure::{Block as HclBlock, Structure};
 use infra_core::Diagnostic;
 
-use super::{is_static_traversal, traversal_names, valid_identifier, Decoder, BAD_IDENTIFIER_DETAIL};
+use super::{
+    is_static_traversal, traversal_names, valid_identifier, Decoder, BAD_IDENTIFIER_DETAIL,
+};
 use crate::consteval::const_string;
 use crate::model::{ModuleCall, Moved};
 use crate::span::{decl_range, name_range};
 
 /// Whether a module source is a local path (the only kind infra installs).
 pub(crate) fn is_local_source(s: &str) -> bool {
-    s.starts_with("./") || s.starts_with("../") || s.starts_with(".\\") || s.starts_with("..\\") || s == "." || s == ".."
+    s.starts_with("./")
+        || s.starts_with("../")
+        || s.starts_with(".\\")
+        || s.starts_with("..\\")
+        || s == "."
+        || s == ".."
 }
 
 pub(crate) fn decode_module_call(d: &mut Decoder<'_>, block: &HclBlock) -> Option<ModuleCall> {
@@ -23,7 +30,8 @@ pub(crate) fn decode_module_call(d: &mut Decoder<'_>, block: &HclBlock) -> Optio
     let name = block.labels[0].as_str().to_string();
     if !valid_identifier(&name) {
         d.push(
-            Diagnostic::error("Invalid module instance name", BAD_IDENTIFIER_DETAIL).with_subject(d.range(&block.labels[0])),
+            Diagnostic::error("Invalid module instance name", BAD_IDENTIFIER_DETAIL)
+                .with_subject(d.range(&block.labels[0])),
         );
         return None;
     }
@@ -154,7 +162,9 @@ fn decode_providers_map(d: &mut Decoder<'_>, e: &Expression) -> Vec<(String, Str
     for (k, v) in o.iter() {
         let key = match k {
             ObjectKey::Ident(id) => Some(id.as_str().to_string()),
-            ObjectKey::Expression(ke) => traversal_names(ke).filter(|n| n.len() <= 2).map(|n| n.join(".")),
+            ObjectKey::Expression(ke) => traversal_names(ke)
+                .filter(|n| n.len() <= 2)
+                .map(|n| n.join(".")),
         };
         let Some(key) = key else {
             d.push(
@@ -206,12 +216,22 @@ pub(crate) fn decode_moved(d: &mut Decoder<'_>, block: &HclBlock) -> Option<Move
             Structure::Block(b) => d.unsupported_block(b, &[], ATTRS),
         }
     }
-    let has = |s: &str| block.body.iter().filter_map(Structure::as_attribute).any(|a| a.key.as_str() == s);
+    let has = |s: &str| {
+        block
+            .body
+            .iter()
+            .filter_map(Structure::as_attribute)
+            .any(|a| a.key.as_str() == s)
+    };
     if !has("from") {
         d.missing_argument(block, "from");
     }
     if !has("to") {
         d.missing_argument(block, "to");
     }
-    Some(Moved { from: from?, to: to?, range: d.range(block) })
+    Some(Moved {
+        from: from?,
+        to: to?,
+        range: d.range(block),
+    })
 }

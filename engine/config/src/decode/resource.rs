@@ -12,28 +12,50 @@ use crate::model::{IgnoreChanges, Lifecycle, Resource, ResourceMode};
 use crate::span::{decl_range, name_range};
 
 const META_ATTRS: &[&str] = &["count", "for_each", "provider", "depends_on"];
-const LIFECYCLE_ATTRS: &[&str] =
-    &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"];
+const LIFECYCLE_ATTRS: &[&str] = &[
+    "create_before_destroy",
+    "prevent_destroy",
+    "ignore_changes",
+    "replace_triggered_by",
+];
 const LIFECYCLE_BLOCKS: &[&str] = &["precondition", "postcondition"];
 
-pub(crate) fn decode_resource(d: &mut Decoder<'_>, block: &HclBlock, mode: ResourceMode) -> Option<Resource> {
+pub(crate) fn decode_resource(
+    d: &mut Decoder<'_>,
+    block: &HclBlock,
+    mode: ResourceMode,
+) -> Option<Resource> {
     if !d.check_labels(block, &["type", "name"]) {
         return None;
     }
     let (kind, type_summary, name_summary) = match mode {
-        ResourceMode::Managed => ("resource", "Invalid resource type name", "Invalid resource name"),
-        ResourceMode::Data => ("data", "Invalid data source name", "Invalid data resource name"),
+        ResourceMode::Managed => (
+            "resource",
+            "Invalid resource type name",
+            "Invalid resource name",
+        ),
+        ResourceMode::Data => (
+            "data",
+            "Invalid data source name",
+            "Invalid data resource name",
+        ),
     };
     let ty = block.labels[0].as_str().to_string();
     let name = block.labels[1].as_str().to_string();
     let mut ok = true;
     if !valid_identifier(&ty) {
         ok = false;
-        d.push(Diagnostic::error(type_summary, BAD_IDENTIFIER_DETAIL).with_subject(d.range(&block.labels[0])));
+        d.push(
+            Diagnostic::error(type_summary, BAD_IDENTIFIER_DETAIL)
+                .with_subject(d.range(&block.labels[0])),
+        );
     }
     if !valid_identifier(&name) {
         ok = false;
-        d.push(Diagnostic::error(name_summary, BAD_IDENTIFIER_DETAIL).with_subject(d.range(&block.labels[1])));
+        d.push(
+            Diagnostic::error(name_summary, BAD_IDENTIFIER_DETAIL)
+                .with_subject(d.range(&block.labels[1])),
+        );
     }
     if !ok {
         return None;
@@ -106,7 +128,12 @@ pub(crate) fn decode_resource(d: &mut Decoder<'_>, block: &HclBlock, mode: Resou
         }
     }
     if let (Some(_), Some(_)) = (&r.count, &r.for_each) {
-        if let Some(a) = block.body.iter().filter_map(Structure::as_attribute).find(|a| a.key.as_str() == "for_each") {
+        if let Some(a) = block
+            .body
+            .iter()
+            .filter_map(Structure::as_attribute)
+            .find(|a| a.key.as_str() == "for_each")
+        {
             d.push(
                 Diagnostic::error(
                     "Invalid combination of \"count\" and \"for_each\"",
@@ -119,14 +146,21 @@ pub(crate) fn decode_resource(d: &mut Decoder<'_>, block: &HclBlock, mode: Resou
     }
     let mut body = d.generic_body(&block.body, META_ATTRS, &["lifecycle", "locals", "_"]);
     // The `_` block escapes meta-argument names: its content is resource arguments.
-    for b in block.body.iter().filter_map(Structure::as_block).filter(|b| b.ident.as_str() == "_").take(1) {
+    for b in block
+        .body
+        .iter()
+        .filter_map(Structure::as_block)
+        .filter(|b| b.ident.as_str() == "_")
+        .take(1)
+    {
         let escaped = d.generic_body(&b.body, &[], &[]);
         body.attributes.extend(escaped.attributes);
         body.blocks.extend(escaped.blocks);
         body.dynamic_blocks.extend(escaped.dynamic_blocks);
     }
     if mode == ResourceMode::Data {
-        body.blocks.retain(|b| b.ty != "connection" && b.ty != "provisioner");
+        body.blocks
+            .retain(|b| b.ty != "connection" && b.ty != "provisioner");
     }
     r.body = body;
     Some(r)
@@ -159,7 +193,9 @@ fn decode_lifecycle(d: &mut Decoder<'_>, block: &HclBlock, mode: ResourceMode) -
                         Err(e) => d.push_box(e),
                     },
                     "ignore_changes" => lc.ignore_changes = decode_ignore_changes(d, &a.value),
-                    "replace_triggered_by" => lc.replace_triggered_by = d.traversal_list(a, "replace_triggered_by"),
+                    "replace_triggered_by" => {
+                        lc.replace_triggered_by = d.traversal_list(a, "replace_triggered_by")
+                    }
                     _ => d.unsupported_argument(a, LIFECYCLE_ATTRS, LIFECYCLE_BLOCKS),
                 }
             }

@@ -14,7 +14,11 @@ const TERRAFORM_ATTRS: &[&str] = &["required_version", "experiments"];
 const TERRAFORM_BLOCKS: &[&str] = &["required_providers", "backend"];
 
 /// Merges one `terraform` block into `settings` (a module may have several).
-pub(crate) fn decode_terraform(d: &mut Decoder<'_>, block: &HclBlock, settings: &mut TerraformSettings) {
+pub(crate) fn decode_terraform(
+    d: &mut Decoder<'_>,
+    block: &HclBlock,
+    settings: &mut TerraformSettings,
+) {
     if !d.check_labels(block, &[]) {
         return;
     }
@@ -72,7 +76,11 @@ pub(crate) fn decode_terraform(d: &mut Decoder<'_>, block: &HclBlock, settings: 
     }
 }
 
-fn decode_required_providers(d: &mut Decoder<'_>, block: &HclBlock, settings: &mut TerraformSettings) {
+fn decode_required_providers(
+    d: &mut Decoder<'_>,
+    block: &HclBlock,
+    settings: &mut TerraformSettings,
+) {
     if !d.check_labels(block, &[]) {
         return;
     }
@@ -115,8 +123,11 @@ fn decode_required_providers(d: &mut Decoder<'_>, block: &HclBlock, settings: &m
                         ObjectKey::Expression(Expression::String(s)) => s.as_str().to_string(),
                         ObjectKey::Expression(e) => {
                             d.push(
-                                Diagnostic::error("Invalid required_providers object", "Object keys must be attribute names.")
-                                    .with_subject(d.range(e)),
+                                Diagnostic::error(
+                                    "Invalid required_providers object",
+                                    "Object keys must be attribute names.",
+                                )
+                                .with_subject(d.range(e)),
                             );
                             continue;
                         }

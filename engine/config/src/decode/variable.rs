@@ -12,8 +12,16 @@ use crate::model::{Check, Expr, Local, Output, Variable};
 use crate::span::decl_range;
 
 /// Names a variable may not have, because a `module` block uses them for meta-arguments.
-const RESERVED_VARIABLE_NAMES: &[&str] =
-    &["count", "depends_on", "for_each", "lifecycle", "locals", "providers", "source", "version"];
+const RESERVED_VARIABLE_NAMES: &[&str] = &[
+    "count",
+    "depends_on",
+    "for_each",
+    "lifecycle",
+    "locals",
+    "providers",
+    "source",
+    "version",
+];
 
 const VARIABLE_ATTRS: &[&str] = &["description", "default", "type", "sensitive", "nullable"];
 
@@ -24,7 +32,10 @@ pub(crate) fn decode_variable(d: &mut Decoder<'_>, block: &HclBlock) -> Option<V
     let name = block.labels[0].as_str().to_string();
     let label_range = d.range(&block.labels[0]);
     if !valid_identifier(&name) {
-        d.push(Diagnostic::error("Invalid variable name", BAD_IDENTIFIER_DETAIL).with_subject(label_range));
+        d.push(
+            Diagnostic::error("Invalid variable name", BAD_IDENTIFIER_DETAIL)
+                .with_subject(label_range),
+        );
         return None;
     }
     if RESERVED_VARIABLE_NAMES.contains(&name.as_str()) {
@@ -136,7 +147,11 @@ fn check_validation_refs(d: &mut Decoder<'_>, name: &str, check: &Check) {
                 refers_to_self |= is_condition;
                 continue;
             }
-            let what = if is_condition { "condition" } else { "error message" };
+            let what = if is_condition {
+                "condition"
+            } else {
+                "error message"
+            };
             d.push(
                 Diagnostic::error(
                     "Invalid reference in variable validation",
@@ -200,10 +215,17 @@ pub(crate) fn decode_locals(d: &mut Decoder<'_>, block: &HclBlock) -> Vec<Local>
             Structure::Attribute(a) => {
                 let name = a.key.as_str().to_string();
                 if !valid_identifier(&name) {
-                    d.push(Diagnostic::error("Invalid local value name", BAD_IDENTIFIER_DETAIL).with_subject(d.range(&a.key)));
+                    d.push(
+                        Diagnostic::error("Invalid local value name", BAD_IDENTIFIER_DETAIL)
+                            .with_subject(d.range(&a.key)),
+                    );
                     continue;
                 }
-                out.push(Local { name, expr: d.expr(&a.value), range: d.range(a) });
+                out.push(Local {
+                    name,
+                    expr: d.expr(&a.value),
+                    range: d.range(a),
+                });
             }
             Structure::Block(b) => d.unsupported_block(b, &[], &[]),
         }
@@ -219,7 +241,10 @@ pub(crate) fn decode_output(d: &mut Decoder<'_>, block: &HclBlock) -> Option<Out
     }
     let name = block.labels[0].as_str().to_string();
     if !valid_identifier(&name) {
-        d.push(Diagnostic::error("Invalid output name", BAD_IDENTIFIER_DETAIL).with_subject(d.range(&block.labels[0])));
+        d.push(
+            Diagnostic::error("Invalid output name", BAD_IDENTIFIER_DETAIL)
+                .with_subject(d.range(&block.labels[0])),
+        );
         return None;
     }
     let mut value = None;

@@ -11,7 +11,9 @@ pub(crate) fn check_module_calls(tree: &Tree<'_>) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for tm in &tree.modules {
         for (name, call) in &tm.module.module_calls {
-            let Some(&child) = tm.children.get(name) else { continue };
+            let Some(&child) = tm.children.get(name) else {
+                continue;
+            };
             let child = tree.modules[child].module;
             for (arg, a) in &call.args {
                 if child.variables.contains_key(arg) {
@@ -21,8 +23,11 @@ pub(crate) fn check_module_calls(tree: &Tree<'_>) -> Vec<Diagnostic> {
                     .map(|s| format!(" Did you mean \"{s}\"?"))
                     .unwrap_or_default();
                 diags.push(
-                    Diagnostic::error("Unsupported argument", format!("An argument named \"{arg}\" is not expected here.{hint}"))
-                        .with_subject(a.name_range.clone()),
+                    Diagnostic::error(
+                        "Unsupported argument",
+                        format!("An argument named \"{arg}\" is not expected here.{hint}"),
+                    )
+                    .with_subject(a.name_range.clone()),
                 );
             }
             for (vname, v) in &child.variables {
@@ -32,7 +37,9 @@ pub(crate) fn check_module_calls(tree: &Tree<'_>) -> Vec<Diagnostic> {
                 diags.push(
                     Diagnostic::error(
                         "Missing required argument",
-                        format!("The argument \"{vname}\" is required, but no definition was found."),
+                        format!(
+                            "The argument \"{vname}\" is required, but no definition was found."
+                        ),
                     )
                     .with_subject(open_brace(tm.module, &call.decl_range)),
                 );
@@ -44,7 +51,11 @@ pub(crate) fn check_module_calls(tree: &Tree<'_>) -> Vec<Diagnostic> {
 
 /// The `{` after a block header, found in the module's source text.
 fn open_brace(module: &Module, header: &SourceRange) -> SourceRange {
-    let Some(file) = module.files.iter().find(|f| *f.filename() == header.filename) else {
+    let Some(file) = module
+        .files
+        .iter()
+        .find(|f| *f.filename() == header.filename)
+    else {
         return header.clone();
     };
     let from = header.end.byte;

@@ -26,14 +26,20 @@ pub(crate) fn find_cycles(tree: &Tree<'_>, edges: &[Edge]) -> (Vec<Diagnostic>, 
     let mut diags = Vec::new();
     let mut cyclic = BTreeSet::new();
     for scc in strongly_connected(&graph) {
-        let is_cycle = scc.len() > 1 || graph.get(&scc[0]).is_some_and(|ls| ls.iter().any(|l| l.to == scc[0]));
+        let is_cycle = scc.len() > 1
+            || graph
+                .get(&scc[0])
+                .is_some_and(|ls| ls.iter().any(|l| l.to == scc[0]));
         if !is_cycle {
             continue;
         }
         let members: BTreeSet<Node> = scc.iter().cloned().collect();
         let start = scc
             .iter()
-            .min_by_key(|n| tree.node_range(n).map(|r| (r.filename.to_string(), r.start.byte)))
+            .min_by_key(|n| {
+                tree.node_range(n)
+                    .map(|r| (r.filename.to_string(), r.start.byte))
+            })
             .cloned()
             .expect("non-empty component");
         let path = cycle_path(&graph, &members, &start);
@@ -46,20 +52,32 @@ pub(crate) fn find_cycles(tree: &Tree<'_>, edges: &[Edge]) -> (Vec<Diagnostic>, 
 fn build_graph(tree: &Tree<'_>, edges: &[Edge]) -> BTreeMap<Node, Vec<Link>> {
     let mut g: BTreeMap<Node, Vec<Link>> = BTreeMap::new();
     for e in edges {
-        g.entry(e.from.clone()).or_default().push(Link { to: e.to.clone(), range: e.range.clone(), note: None });
+        g.entry(e.from.clone()).or_default().push(Link {
+            to: e.to.clone(),
+            range: e.range.clone(),
+            note: None,
+        });
     }
     for (i, tm) in tree.modules.iter().enumerate() {
         // A child's variables and outputs exist once per instance of its module call.
         if let Some((parent, call_name)) = &tm.parent {
             if let Some(call) = tree.modules[*parent].module.module_calls.get(call_name) {
                 if call.count.is_some() || call.for_each.is_some() || !call.depends_on.is_empty() {
-                    let to = Node { module: *parent, kind: NodeKind::ModuleCall(call_name.clone()) };
+                    let to = Node {
+                        module: *parent,
+                        kind: NodeKind::ModuleCall(call_name.clone()),
+                    };
                     let kinds = tm
                         .module
                         .variables
                         .keys()
                         .map(|v| NodeKind::Var(v.clone()))
-                        .chain(tm.module.outputs.keys().map(|o| NodeKind::Output(o.clone())));
+                        .chain(
+                            tm.module
+                                .outputs
+                                .keys()
+                                .map(|o| NodeKind::Output(o.clone())),
+                        );
                     for kind in kinds {
                         g.entry(Node { module: i, kind }).or_default().push(Link {
                             to: to.clone(),
@@ -74,9 +92,20 @@ fn build_graph(tree: &Tree<'_>, edges: &[Edge]) -> BTreeMap<Node, Vec<Link>> {
         for (addr, r) in &tm.module.resources {
             let key = r.provider_key();
             if let Some(p) = tm.module.providers.iter().find(|p| p.key() == key) {
-                let range = r.provider.as_ref().map_or_else(|| r.decl_range.clone(), |(_, rg)| rg.clone());
-                g.entry(Node { module: i, kind: NodeKind::Resource(addr.clone()) }).or_default().push(Link {
-                    to: Node { module: i, kind: NodeKind::Provider(p.key()) },
+                let range = r
+                    .provider
+                    .as_ref()
+                    .map_or_else(|| r.decl_range.clone(), |(_, rg)| rg.clone());
+                g.entry(Node {
+                    module: i,
+                    kind: NodeKind::Resource(addr.clone()),
+                })
+                .or_default()
+                .push(Link {
+                    to: Node {
+                        module: i,
+                        kind: NodeKind::Provider(p.key()),
+                    },
                     range,
                     note: Some("is managed through"),
                 });
@@ -94,7 +123,11 @@ fn strongly_connected(g: &BTreeMap<Node, Vec<Link>>) -> Vec<Vec<Node>> {
     let list: Vec<&Node> = nodes.into_iter().collect();
     let succ: Vec<Vec<usize>> = list
         .iter()
-        .map(|n| g.get(*n).map(|ls| ls.iter().map(|l| ids[&l.to]).collect()).unwrap_or_default())
+        .map(|n| {
+            g.get(*n)
+                .map(|ls| ls.iter().map(|l| ids[&l.to]).collect())
+                .unwrap_or_default()
+        })
         .collect();
     let n = list.len();
     let mut index = vec![usize::MAX; n];
@@ -148,7 +181,11 @@ fn strongly_connected(g: &BTreeMap<Node, Vec<Link>>) -> Vec<Vec<Node>> {
 }
 
 /// The shortest path from `start` back to itself within the component, as links.
-fn cycle_path(g: &BTreeMap<Node, Vec<Link>>, members: &BTreeSet<Node>, start: &Node) -> Vec<(Node, Link)> {
+fn cycle_path(
+    g: &BTreeMap<Node, Vec<Link>>,
+    members: &BTreeSet<Node>,
+    start: &Node,
+) -> Vec<(Node, Link)> {
     let mut prev: BTreeMap<Node, (Node, Link)> = BTreeMap::new();
     let mut queue = VecDeque::from([start.clone()]);
     let mut seen = BTreeSet::from([start.clone()]);
@@ -181,8 +218,14 @@ fn report(tree: &Tree<'_>, path: &[(Node, Link)]) -> Diagnostic {
     let names: Vec<String> = path.iter().map(|(n, _)| tree.node_name(n)).collect();
     let mut chain = names.clone();
     chain.push(names[0].clone());
-    let all_locals = path.iter().all(|(n, _)| matches!(n.kind, NodeKind::Local(_)));
-    let summary = if all_locals { "Cycle in local values" } else { "Cycle in dependency graph" };
+    let all_locals = path
+        .iter()
+        .all(|(n, _)| matches!(n.kind, NodeKind::Local(_)));
+    let summary = if all_locals {
+        "Cycle in local values"
+    } else {
+        "Cycle in dependency graph"
+    };
     let mut detail = format!("{}\n\n", chain.join(" → "));
     detail.push_str(if path.len() == 1 {
         "This refers to itself, so it cannot be evaluated:"
@@ -191,10 +234,21 @@ fn report(tree: &Tree<'_>, path: &[(Node, Link)]) -> Diagnostic {
     });
     for (i, (n, link)) in path.iter().enumerate() {
         let target = &chain[i + 1];
-        let at = tree.node_range(n).map(|r| format!(", declared at {},", short_range(&r))).unwrap_or_default();
+        let at = tree
+            .node_range(n)
+            .map(|r| format!(", declared at {},", short_range(&r)))
+            .unwrap_or_default();
         match link.note {
-            None => detail.push_str(&format!("\n  - {}{at} refers to {target} at {}", names[i], short_range(&link.range))),
-            Some(note) => detail.push_str(&format!("\n  - {}{at} {note} {target} ({})", names[i], short_range(&link.range))),
+            None => detail.push_str(&format!(
+                "\n  - {}{at} refers to {target} at {}",
+                names[i],
+                short_range(&link.range)
+            )),
+            Some(note) => detail.push_str(&format!(
+                "\n  - {}{at} {note} {target} ({})",
+                names[i],
+                short_range(&link.range)
+            )),
         }
     }
     detail.push_str("\nBreak the cycle by removing one of these references.");
@@ -203,7 +257,10 @@ fn report(tree: &Tree<'_>, path: &[(Node, Link)]) -> Diagnostic {
     if let Some(r) = tree.node_range(&first.0) {
         d = d.with_context(r);
     }
-    if let Some((n, _)) = path.iter().find(|(n, _)| matches!(n.kind, NodeKind::Resource(_))) {
+    if let Some((n, _)) = path
+        .iter()
+        .find(|(n, _)| matches!(n.kind, NodeKind::Resource(_)))
+    {
         if let NodeKind::Resource(a) = &n.kind {
             d = d.with_address(tree.address(n.module, a));
         }

@@ -21,16 +21,30 @@ use crate::model::Module;
 use crate::span::short_range;
 
 /// Evaluates every site; returns the diagnostics.
-pub(crate) fn evaluate(tree: &Tree<'_>, sites: &[Site<'_>], edges: &[Edge], cyclic: &BTreeSet<Node>) -> Vec<Diagnostic> {
+pub(crate) fn evaluate(
+    tree: &Tree<'_>,
+    sites: &[Site<'_>],
+    edges: &[Edge],
+    cyclic: &BTreeSet<Node>,
+) -> Vec<Diagnostic> {
     let functions = Functions::standard();
-    let fctx = FuncContext { impure_unknown: true, ..FuncContext::default() };
-    let cwd = std::env::current_dir().map(|p| p.to_string_lossy().to_string()).unwrap_or_default();
+    let fctx = FuncContext {
+        impure_unknown: true,
+        ..FuncContext::default()
+    };
+    let cwd = std::env::current_dir()
+        .map(|p| p.to_string_lossy().to_string())
+        .unwrap_or_default();
     let mut diags = Vec::new();
     for (m, tm) in tree.modules.iter().enumerate() {
         let here: Vec<&Site<'_>> = sites.iter().filter(|s| s.scope == m).collect();
         let mut env = Env {
             module: tm.module,
-            children: tm.children.iter().map(|(k, &v)| (k.as_str(), tree.modules[v].module)).collect(),
+            children: tm
+                .children
+                .iter()
+                .map(|(k, &v)| (k.as_str(), tree.modules[v].module))
+                .collect(),
             locals: BTreeMap::new(),
             path_module: dir_string(&tm.module.dir),
             path_root: dir_string(&tree.modules[0].module.dir),
@@ -38,7 +52,10 @@ pub(crate) fn evaluate(tree: &Tree<'_>, sites: &[Site<'_>], edges: &[Edge], cycl
         };
         // Locals first, each after the locals it refers to.
         for name in local_order(tm.module, m, edges) {
-            let node = Node { module: m, kind: NodeKind::Local(name.clone()) };
+            let node = Node {
+                module: m,
+                kind: NodeKind::Local(name.clone()),
+            };
             let value = match here.iter().find(|s| s.owner == node) {
                 Some(site) if !cyclic.contains(&node) => {
                     let (v, d) = eval_site(&env, site, &functions, &fctx);
@@ -50,7 +67,10 @@ pub(crate) fn evaluate(tree: &Tree<'_>, sites: &[Site<'_>], edges: &[Edge], cycl
             env.locals.insert(name, value);
         }
         for site in here.iter().filter(|s| !matches!(s.role, Role::Local(_))) {
-            if matches!(site.role, Role::DependsOn | Role::ReplaceTriggeredBy | Role::BackendConst) {
+            if matches!(
+                site.role,
+                Role::DependsOn | Role::ReplaceTriggeredBy | Role::BackendConst
+            ) {
                 continue;
             }
             let (value, d) = eval_site(&env, site, &functions, &fctx);
@@ -60,7 +80,16 @@ pub(crate) fn evaluate(tree: &Tree<'_>, sites: &[Site<'_>], edges: &[Edge], cycl
             }
             if let Some(addr) = &site.ctx.address {
                 let full = tree.address(m, addr);
-                found = found.into_iter().map(|d| if d.address.is_none() { d.with_address(full.clone()) } else { d }).collect();
+                found = found
+                    .into_iter()
+                    .map(|d| {
+                        if d.address.is_none() {
+                            d.with_address(full.clone())
+                        } else {
+                            d
+                        }
+                    })
+                    .collect();
             }
             diags.extend(found);
         }
@@ -135,7 +164,10 @@ impl Scope for SiteScope<'_> {
         let unresolved = Ok((Value::unknown(), steps.len()));
         let env = self.env;
         if self.site.ctx.iterators.iter().any(|i| i == root) {
-            let ty = Type::object(BTreeMap::from([("key".to_string(), Type::Dynamic), ("value".to_string(), Type::Dynamic)]));
+            let ty = Type::object(BTreeMap::from([
+                ("key".to_string(), Type::Dynamic),
+                ("value".to_string(), Type::Dynamic),
+            ]));
             return Ok((Value::Unknown(ty), 0));
         }
         let first = match steps.first() {
@@ -144,7 +176,13 @@ impl Scope for SiteScope<'_> {
         };
         match (root, first) {
             ("var", Some(name)) => {
-                if self.site.ctx.validating.as_deref().is_some_and(|v| v != name) {
+                if self
+                    .site
+                    .ctx
+                    .validating
+                    .as_deref()
+                    .is_some_and(|v| v != name)
+                {
                     return unresolved;
                 }
                 match env.module.variables.get(name) {
@@ -157,7 +195,9 @@ impl Scope for SiteScope<'_> {
                 None => unresolved,
             },
             ("module", Some(name)) => {
-                let (Some(call), Some(child)) = (env.module.module_calls.get(name), env.children.get(name)) else {
+                let (Some(call), Some(child)) =
+                    (env.module.module_calls.get(name), env.children.get(name))
+                else {
                     return unresolved;
                 };
                 if call.count.is_some() || call.for_each.is_some() {
@@ -191,7 +231,12 @@ impl Scope for SiteScope<'_> {
     }
 }
 
-fn eval_site(env: &Env<'_>, site: &Site<'_>, functions: &Functions, fctx: &FuncContext) -> (Option<Value>, Vec<Diagnostic>) {
+fn eval_site(
+    env: &Env<'_>,
+    site: &Site<'_>,
+    functions: &Functions,
+    fctx: &FuncContext,
+) -> (Option<Value>, Vec<Diagnostic>) {
     let scope = SiteScope { env, site };
     let mut ctx = EvalContext::new(&scope, functions, fctx, &site.expr.file);
     match ctx.eval(&site.expr.expr) {
@@ -203,7 +248,9 @@ fn eval_site(env: &Env<'_>, site: &Site<'_>, functions: &Functions, fctx: &FuncC
 /// The checks Terraform makes on the value of a site with a special role.
 fn check_value(tree: &Tree<'_>, m: usize, site: &Site<'_>, v: &Value) -> Vec<Diagnostic> {
     let at = site.expr.range();
-    let err = |summary: &str, detail: String| vec![Diagnostic::error(summary, detail).with_subject(at.clone())];
+    let err = |summary: &str, detail: String| {
+        vec![Diagnostic::error(summary, detail).with_subject(at.clone())]
+    };
     match &site.role {
         Role::Count => {
             let (v, _) = v.clone().unmark_deep();
@@ -211,12 +258,20 @@ fn check_value(tree: &Tree<'_>, m: usize, site: &Site<'_>, v: &Value) -> Vec<Dia
                 return Vec::new();
             }
             if v.is_null() {
-                return err("Invalid count argument", "The given \"count\" argument value is null. An integer is required.".into());
+                return err(
+                    "Invalid count argument",
+                    "The given \"count\" argument value is null. An integer is required.".into(),
+                );
             }
             let n = match convert(&v, &Type::Number) {
                 Ok(Value::Number(n)) => n,
                 Ok(_) => return Vec::new(),
-                Err(e) => return err("Incorrect value type", format!("Invalid expression value: {e}.")),
+                Err(e) => {
+                    return err(
+                        "Incorrect value type",
+                        format!("Invalid expression value: {e}."),
+                    )
+                }
             };
             if !n.is_integer() {
                 return err("Invalid count argument", "The given \"count\" argument value is unsuitable: the value must be a whole number.".into());
@@ -233,12 +288,18 @@ fn check_value(tree: &Tree<'_>, m: usize, site: &Site<'_>, v: &Value) -> Vec<Dia
                 return Vec::new();
             }
             if v.is_null() {
-                return err("Invalid dynamic for_each value", "Cannot use a null value in for_each.".into());
+                return err(
+                    "Invalid dynamic for_each value",
+                    "Cannot use a null value in for_each.".into(),
+                );
             }
             if v.elements().is_none() && v.entries().is_none() {
                 return err(
                     "Invalid dynamic for_each value",
-                    format!("Cannot use a {} value in for_each. An iterable collection is required.", v.ty().friendly_name()),
+                    format!(
+                        "Cannot use a {} value in for_each. An iterable collection is required.",
+                        v.ty().friendly_name()
+                    ),
                 );
             }
             Vec::new()
@@ -248,9 +309,16 @@ fn check_value(tree: &Tree<'_>, m: usize, site: &Site<'_>, v: &Value) -> Vec<Dia
             if !v.is_known() {
                 return Vec::new();
             }
-            let summary = if site.ctx.validating.is_some() { "Invalid variable validation result" } else { "Invalid condition result" };
+            let summary = if site.ctx.validating.is_some() {
+                "Invalid variable validation result"
+            } else {
+                "Invalid condition result"
+            };
             if v.is_null() {
-                return err(summary, "Condition expression must return either true or false, not null.".into());
+                return err(
+                    summary,
+                    "Condition expression must return either true or false, not null.".into(),
+                );
             }
             match convert(&v, &Type::Bool) {
                 Ok(_) => Vec::new(),
@@ -264,11 +332,16 @@ fn check_value(tree: &Tree<'_>, m: usize, site: &Site<'_>, v: &Value) -> Vec<Dia
             }
             match convert(&v, &Type::String) {
                 Ok(_) => Vec::new(),
-                Err(e) => err("Invalid error message", format!("Unsuitable value for error message: {e}.")),
+                Err(e) => err(
+                    "Invalid error message",
+                    format!("Unsuitable value for error message: {e}."),
+                ),
             }
         }
         Role::OutputValue { name } => {
-            let Some(o) = tree.modules[m].module.outputs.get(name) else { return Vec::new() };
+            let Some(o) = tree.modules[m].module.outputs.get(name) else {
+                return Vec::new();
+            };
             if m == 0 && !o.sensitive && v.contains_sensitive() {
                 return vec![Diagnostic::error(
                     "Output refers to sensitive values",
@@ -279,8 +352,12 @@ fn check_value(tree: &Tree<'_>, m: usize, site: &Site<'_>, v: &Value) -> Vec<Dia
             Vec::new()
         }
         Role::ModuleArg { call, arg } => {
-            let Some(&child) = tree.modules[m].children.get(call) else { return Vec::new() };
-            let Some(var) = tree.modules[child].module.variables.get(arg) else { return Vec::new() };
+            let Some(&child) = tree.modules[m].children.get(call) else {
+                return Vec::new();
+            };
+            let Some(var) = tree.modules[child].module.variables.get(arg) else {
+                return Vec::new();
+            };
             match var.ty.convert(v) {
                 Ok(_) => Vec::new(),
                 Err(e) => err(

@@ -82,7 +82,9 @@ impl TreeModule<'_> {
 
 impl<'a> Tree<'a> {
     fn new(config: &'a Config) -> Tree<'a> {
-        let mut tree = Tree { modules: Vec::new() };
+        let mut tree = Tree {
+            modules: Vec::new(),
+        };
         tree.add(config, None);
         tree
     }
@@ -142,7 +144,11 @@ impl<'a> Tree<'a> {
             NodeKind::Output(o) => m.outputs.get(o).map(|x| x.decl_range.clone()),
             NodeKind::Resource(a) => m.resources.get(a).map(|x| x.decl_range.clone()),
             NodeKind::ModuleCall(c) => m.module_calls.get(c).map(|x| x.decl_range.clone()),
-            NodeKind::Provider(p) => m.providers.iter().find(|x| x.key() == *p).map(|x| x.decl_range.clone()),
+            NodeKind::Provider(p) => m
+                .providers
+                .iter()
+                .find(|x| x.key() == *p)
+                .map(|x| x.decl_range.clone()),
         }
     }
 }

@@ -22,7 +22,10 @@ pub(crate) struct Edge {
 }
 
 /// Checks the references of every site; returns the diagnostics and the dependency edges.
-pub(crate) fn check_references(tree: &Tree<'_>, sites: &[Site<'_>]) -> (Vec<Diagnostic>, Vec<Edge>) {
+pub(crate) fn check_references(
+    tree: &Tree<'_>,
+    sites: &[Site<'_>],
+) -> (Vec<Diagnostic>, Vec<Edge>) {
     let mut diags = Vec::new();
     let mut edges = Vec::new();
     for site in sites {
@@ -44,7 +47,11 @@ pub(crate) fn check_references(tree: &Tree<'_>, sites: &[Site<'_>]) -> (Vec<Diag
                             );
                             continue;
                         }
-                        edges.push(Edge { from: site.owner.clone(), to, range: r.range.clone() });
+                        edges.push(Edge {
+                            from: site.owner.clone(),
+                            to,
+                            range: r.range.clone(),
+                        });
                     }
                 }
                 Err(d) => {
@@ -72,11 +79,19 @@ fn invalid(r: &Reference, detail: impl Into<String>) -> Diagnostic {
 }
 
 fn direct(r: &Reference) -> Diagnostic {
-    invalid(r, format!("The \"{}\" object cannot be accessed directly. Instead, access one of its attributes.", r.root))
+    invalid(
+        r,
+        format!(
+            "The \"{}\" object cannot be accessed directly. Instead, access one of its attributes.",
+            r.root
+        ),
+    )
 }
 
 fn suggestion<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    did_you_mean(name, candidates).map(|s| format!(" Did you mean \"{s}\"?")).unwrap_or_default()
+    did_you_mean(name, candidates)
+        .map(|s| format!(" Did you mean \"{s}\"?"))
+        .unwrap_or_default()
 }
 
 /// The nodes a reference targets, or why it is wrong.
@@ -88,7 +103,10 @@ fn check_one(tree: &Tree<'_>, site: &Site<'_>, r: &Reference) -> Result<Vec<Node
         return Ok(Vec::new());
     }
     if site.role == Role::BackendConst {
-        return Err(Diagnostic::error("Variables not allowed", "Variables may not be used here.").with_subject(r.range.clone()));
+        return Err(
+            Diagnostic::error("Variables not allowed", "Variables may not be used here.")
+                .with_subject(r.range.clone()),
+        );
     }
     let first = r.first_attr();
     match r.root.as_str() {
@@ -262,7 +280,10 @@ fn undeclared_resource(
     let hint = suggestion(addr, module.resources.keys().map(String::as_str));
     Diagnostic::error(
         "Reference to undeclared resource",
-        format!("A {mode} resource \"{ty}\" \"{name}\" has not been declared in {}.{hint}", tree.describe(m)),
+        format!(
+            "A {mode} resource \"{ty}\" \"{name}\" has not been declared in {}.{hint}",
+            tree.describe(m)
+        ),
     )
     .with_subject(r.range.clone())
 }
@@ -284,10 +305,19 @@ fn check_depends_on(site: &Site<'_>, r: &Reference, name_steps: usize) -> Result
     Ok(())
 }
 
-fn module_ref(tree: &Tree<'_>, m: usize, site: &Site<'_>, r: &Reference) -> Result<Vec<Node>, Diagnostic> {
+fn module_ref(
+    tree: &Tree<'_>,
+    m: usize,
+    site: &Site<'_>,
+    r: &Reference,
+) -> Result<Vec<Node>, Diagnostic> {
     let module = tree.modules[m].module;
     let Some(name) = r.first_attr() else {
-        return Err(if r.steps.is_empty() { direct(r) } else { invalid(r, "The \"module\" object does not support this operation.") });
+        return Err(if r.steps.is_empty() {
+            direct(r)
+        } else {
+            invalid(r, "The \"module\" object does not support this operation.")
+        });
     };
     let Some(call) = module.module_calls.get(name) else {
         return Err(Diagnostic::error(
@@ -300,7 +330,10 @@ fn module_ref(tree: &Tree<'_>, m: usize, site: &Site<'_>, r: &Reference) -> Resu
         )
         .with_subject(r.range.clone()));
     };
-    let call_node = Node { module: m, kind: NodeKind::ModuleCall(name.to_string()) };
+    let call_node = Node {
+        module: m,
+        kind: NodeKind::ModuleCall(name.to_string()),
+    };
     let Some(&child) = tree.modules[m].children.get(name) else {
         return Ok(vec![call_node]);
     };
@@ -335,12 +368,18 @@ fn module_ref(tree: &Tree<'_>, m: usize, site: &Site<'_>, r: &Reference) -> Resu
                 )
                 .with_subject(r.range.clone()));
             }
-            Ok(vec![Node { module: child, kind: NodeKind::Output(out.clone()) }])
+            Ok(vec![Node {
+                module: child,
+                kind: NodeKind::Output(out.clone()),
+            }])
         }
         _ => Ok(child_module
             .outputs
             .keys()
-            .map(|o| Node { module: child, kind: NodeKind::Output(o.clone()) })
+            .map(|o| Node {
+                module: child,
+                kind: NodeKind::Output(o.clone()),
+            })
             .chain(std::iter::once(call_node))
             .collect()),
     }

@@ -38,9 +38,14 @@ pub(crate) enum Role {
     Condition,
     ErrorMessage,
     /// An output's value (root outputs must declare sensitivity).
-    OutputValue { name: String },
+    OutputValue {
+        name: String,
+    },
     /// An argument of a module call, for the child's variable.
-    ModuleArg { call: String, arg: String },
+    ModuleArg {
+        call: String,
+        arg: String,
+    },
     /// References only, not evaluated.
     DependsOn,
     ReplaceTriggeredBy,
@@ -80,21 +85,40 @@ pub(crate) fn module_sites<'a>(
     module: &'a Module,
     child_index: &dyn Fn(&str) -> Option<usize>,
 ) -> Vec<Site<'a>> {
-    let mut w = Walker { scope: index, out: Vec::new() };
-    let node = |kind| Node { module: index, kind };
+    let mut w = Walker {
+        scope: index,
+        out: Vec::new(),
+    };
+    let node = |kind| Node {
+        module: index,
+        kind,
+    };
 
     for (name, v) in &module.variables {
-        let ctx = Ctx { validating: Some(name.clone()), ..Ctx::default() };
+        let ctx = Ctx {
+            validating: Some(name.clone()),
+            ..Ctx::default()
+        };
         for rule in &v.validations {
             w.check(rule, &node(NodeKind::Var(name.clone())), &ctx);
         }
     }
     for (name, l) in &module.locals {
-        w.push(&l.expr, node(NodeKind::Local(name.clone())), Role::Local(name.clone()), Ctx::default());
+        w.push(
+            &l.expr,
+            node(NodeKind::Local(name.clone())),
+            Role::Local(name.clone()),
+            Ctx::default(),
+        );
     }
     for (name, o) in &module.outputs {
         let owner = node(NodeKind::Output(name.clone()));
-        w.push(&o.value, owner.clone(), Role::OutputValue { name: name.clone() }, Ctx::default());
+        w.push(
+            &o.value,
+            owner.clone(),
+            Role::OutputValue { name: name.clone() },
+            Ctx::default(),
+        );
         for e in &o.depends_on {
             w.push(e, owner.clone(), Role::DependsOn, Ctx::default());
         }
@@ -104,7 +128,10 @@ pub(crate) fn module_sites<'a>(
     }
     for (addr, r) in &module.resources {
         let owner = node(NodeKind::Resource(addr.clone()));
-        let meta = Ctx { address: Some(addr.clone()), ..Ctx::default() };
+        let meta = Ctx {
+            address: Some(addr.clone()),
+            ..Ctx::default()
+        };
         if let Some(e) = &r.count {
             w.push(e, owner.clone(), Role::Count, meta.clone());
         }
@@ -114,7 +141,11 @@ pub(crate) fn module_sites<'a>(
         for e in &r.depends_on {
             w.push(e, owner.clone(), Role::DependsOn, meta.clone());
         }
-        let inner = Ctx { count: r.count.is_some(), for_each: r.for_each.is_some(), ..meta };
+        let inner = Ctx {
+            count: r.count.is_some(),
+            for_each: r.for_each.is_some(),
+            ..meta
+        };
         w.body(&r.body, &owner, &inner);
         for e in &r.lifecycle.replace_triggered_by {
             w.push(e, owner.clone(), Role::ReplaceTriggeredBy, inner.clone());
@@ -122,7 +153,10 @@ pub(crate) fn module_sites<'a>(
         for rule in &r.lifecycle.preconditions {
             w.check(rule, &owner, &inner);
         }
-        let post = Ctx { self_ok: true, ..inner.clone() };
+        let post = Ctx {
+            self_ok: true,
+            ..inner.clone()
+        };
         for rule in &r.lifecycle.postconditions {
             w.check(rule, &owner, &post);
         }
@@ -138,18 +172,32 @@ pub(crate) fn module_sites<'a>(
         for e in &call.depends_on {
             w.push(e, owner.clone(), Role::DependsOn, Ctx::default());
         }
-        let inner = Ctx { count: call.count.is_some(), for_each: call.for_each.is_some(), ..Ctx::default() };
+        let inner = Ctx {
+            count: call.count.is_some(),
+            for_each: call.for_each.is_some(),
+            ..Ctx::default()
+        };
         for (arg, a) in &call.args {
             let arg_owner = match child_index(name) {
-                Some(child) => Node { module: child, kind: NodeKind::Var(arg.clone()) },
+                Some(child) => Node {
+                    module: child,
+                    kind: NodeKind::Var(arg.clone()),
+                },
                 None => owner.clone(),
             };
-            let role = Role::ModuleArg { call: name.clone(), arg: arg.clone() };
+            let role = Role::ModuleArg {
+                call: name.clone(),
+                arg: arg.clone(),
+            };
             w.push(&a.expr, arg_owner, role, inner.clone());
         }
     }
     for p in &module.providers {
-        w.body(&p.config, &node(NodeKind::Provider(p.key())), &Ctx::default());
+        w.body(
+            &p.config,
+            &node(NodeKind::Provider(p.key())),
+            &Ctx::default(),
+        );
     }
     if let Some(b) = &module.terraform.backend {
         w.const_body(&b.config, &node(NodeKind::Provider("terraform".into())));
@@ -164,12 +212,23 @@ struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     fn push(&mut self, expr: &'a Expr, owner: Node, role: Role, ctx: Ctx) {
-        self.out.push(Site { expr, scope: self.scope, owner, role, ctx });
+        self.out.push(Site {
+            expr,
+            scope: self.scope,
+            owner,
+            role,
+            ctx,
+        });
     }
 
     fn check(&mut self, rule: &'a Check, owner: &Node, ctx: &Ctx) {
         self.push(&rule.condition, owner.clone(), Role::Condition, ctx.clone());
-        self.push(&rule.error_message, owner.clone(), Role::ErrorMessage, ctx.clone());
+        self.push(
+            &rule.error_message,
+            owner.clone(),
+            Role::ErrorMessage,
+            ctx.clone(),
+        );
     }
 
     fn body(&mut self, body: &'a Body, owner: &Node, ctx: &Ctx) {
@@ -188,15 +247,30 @@ impl<'a> Walker<'a> {
         for b in &body.blocks {
             match b.ty.as_str() {
                 "provisioner" => {
-                    let inner = Ctx { self_ok: true, ..ctx.clone() };
+                    let inner = Ctx {
+                        self_ok: true,
+                        ..ctx.clone()
+                    };
                     self.body_except(&b.body, owner, &inner, &["when", "on_failure"]);
                 }
-                "connection" => self.body(&b.body, owner, &Ctx { self_ok: true, ..ctx.clone() }),
+                "connection" => self.body(
+                    &b.body,
+                    owner,
+                    &Ctx {
+                        self_ok: true,
+                        ..ctx.clone()
+                    },
+                ),
                 _ => self.body(&b.body, owner, ctx),
             }
         }
         for d in &body.dynamic_blocks {
-            self.push(&d.for_each, owner.clone(), Role::DynamicForEach, ctx.clone());
+            self.push(
+                &d.for_each,
+                owner.clone(),
+                Role::DynamicForEach,
+                ctx.clone(),
+            );
             let mut inner = ctx.clone();
             inner.iterators.push(d.iterator.clone());
             for l in &d.labels {
@@ -217,7 +291,12 @@ impl<'a> Walker<'a> {
             self.const_body(&b.body, owner);
         }
         for d in &body.dynamic_blocks {
-            self.push(&d.for_each, owner.clone(), Role::BackendConst, Ctx::default());
+            self.push(
+                &d.for_each,
+                owner.clone(),
+                Role::BackendConst,
+                Ctx::default(),
+            );
             self.const_body(&d.content, owner);
         }
     }

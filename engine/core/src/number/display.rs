@@ -42,7 +42,10 @@ struct Decimal {
 
 impl Decimal {
     fn at(&self, i: i64) -> u8 {
-        usize::try_from(i).ok().and_then(|i| self.mant.get(i).copied()).unwrap_or(b'0')
+        usize::try_from(i)
+            .ok()
+            .and_then(|i| self.mant.get(i).copied())
+            .unwrap_or(b'0')
     }
 
     /// Rounds to `n` digits, to nearest, ties to even (Go's `decimal.round`).
@@ -115,11 +118,19 @@ fn shortest(mant: &Mant, exp: i64, prec: u32) -> Decimal {
         let digits_at_least = (x.bits() - 1) * 30102 / 100_000 + 1;
         let j = digits_at_least.saturating_sub(keep);
         let p5 = (j > 0).then(|| BigUint::from(5u32).pow(u32::try_from(j).unwrap_or(u32::MAX)));
-        (Digits::integer(x, j, p5.as_ref()), Digits::integer(lo, j, p5.as_ref()), Digits::integer(up, j, p5.as_ref()))
+        (
+            Digits::integer(x, j, p5.as_ref()),
+            Digits::integer(lo, j, p5.as_ref()),
+            Digits::integer(up, j, p5.as_ref()),
+        )
     } else {
         let s = e.unsigned_abs();
         let (lo, up) = (&m - &one, &m + &one);
-        (Digits::fraction(m, s), Digits::fraction(lo, s), Digits::fraction(up, s))
+        (
+            Digits::fraction(m, s),
+            Digits::fraction(lo, s),
+            Digits::fraction(up, s),
+        )
     };
     let mut action = None;
     let mut i = 0;
@@ -139,7 +150,9 @@ fn shortest(mant: &Mant, exp: i64, prec: u32) -> Decimal {
         }
         i += 1;
     }
-    let Some((okdown, okup, n)) = action else { return x.into_decimal() };
+    let Some((okdown, okup, n)) = action else {
+        return x.into_decimal();
+    };
     // A stand-in for x's decimal that the rounding at n cannot tell apart from it: the digits up
     // to index n, and a nonzero digit after them when x has more.
     let mut d = if x.len_gt(n) {
@@ -188,12 +201,26 @@ impl Digits {
         let (q, r) = (&x >> j).div_rem(p5);
         let exact = r.is_zero() && x.trailing_zeros().is_some_and(|tz| tz >= j);
         let buf = q.to_str_radix(10).into_bytes();
-        Digits::new(buf.len() as i64 + j as i64, buf, Vec::new(), 0, (!exact).then_some(x))
+        Digits::new(
+            buf.len() as i64 + j as i64,
+            buf,
+            Vec::new(),
+            0,
+            (!exact).then_some(x),
+        )
     }
 
     fn new(exp: i64, buf: Vec<u8>, frac: Vec<u64>, s: u64, rest: Option<BigUint>) -> Digits {
         let nz_len = buf.iter().rposition(|&c| c != b'0').map_or(0, |p| p + 1);
-        Digits { buf, exp, done: frac.is_empty() && rest.is_none(), frac, s, nz_len, rest }
+        Digits {
+            buf,
+            exp,
+            done: frac.is_empty() && rest.is_none(),
+            frac,
+            s,
+            nz_len,
+            rest,
+        }
     }
 
     /// `m / 2^s`.
@@ -223,7 +250,13 @@ impl Digits {
     /// Produces more digits (at least one, unless all the rest are zero).
     fn more(&mut self) {
         if let Some(x) = self.rest.take() {
-            *self = Digits::new(self.exp, x.to_str_radix(10).into_bytes(), Vec::new(), 0, None);
+            *self = Digits::new(
+                self.exp,
+                x.to_str_radix(10).into_bytes(),
+                Vec::new(),
+                0,
+                None,
+            );
             return;
         }
         // frac *= 10^19; the bits from s up are the next 19 digits.
@@ -238,7 +271,11 @@ impl Digits {
         }
         let (wi, bi) = ((self.s / 64) as usize, (self.s % 64) as u32);
         let word = |k: usize| self.frac.get(k).copied().unwrap_or(0);
-        let chunk = if bi == 0 { word(wi) } else { (word(wi) >> bi) | (word(wi + 1) << (64 - bi)) };
+        let chunk = if bi == 0 {
+            word(wi)
+        } else {
+            (word(wi) >> bi) | (word(wi + 1) << (64 - bi))
+        };
         self.frac.truncate(wi + 1);
         if let Some(w) = self.frac.get_mut(wi) {
             *w &= (1u64 << bi) - 1;
@@ -296,7 +333,10 @@ impl Digits {
         }
         let mut mant = self.buf;
         mant.truncate(self.nz_len);
-        Decimal { mant, exp: self.exp }
+        Decimal {
+            mant,
+            exp: self.exp,
+        }
     }
 }
 
@@ -317,4 +357,3 @@ fn fmt_f(out: &mut String, d: &Decimal) {
         out.extend((0..frac).map(|i| char::from(d.at(d.exp + i))));
     }
 }
-

@@ -2,7 +2,9 @@
 
 use num_bigint::BigUint;
 
-use super::{div_finite, make_u128, mul_kinds, round_big, round_u128, Kind, Mant, Number, MAX_EXP, MIN_EXP};
+use super::{
+    div_finite, make_u128, mul_kinds, round_big, round_u128, Kind, Mant, Number, MAX_EXP, MIN_EXP,
+};
 
 const PREC: u32 = Number::LITERAL_PRECISION;
 
@@ -70,10 +72,17 @@ pub(super) fn parse(s: &str) -> Option<Number> {
 
     // The mantissa's digits as an integer n.
     let n: Mant = if ndigits <= 19 {
-        let v = mant_digits.iter().filter(|c| c.is_ascii_digit()).fold(0u64, |v, c| v * 10 + u64::from(c - b'0'));
+        let v = mant_digits
+            .iter()
+            .filter(|c| c.is_ascii_digit())
+            .fold(0u64, |v, c| v * 10 + u64::from(c - b'0'));
         Mant::Small(v)
     } else {
-        let digits: Vec<u8> = mant_digits.iter().copied().filter(u8::is_ascii_digit).collect();
+        let digits: Vec<u8> = mant_digits
+            .iter()
+            .copied()
+            .filter(u8::is_ascii_digit)
+            .collect();
         Mant::Big(BigUint::parse_bytes(&digits, 10)?)
     };
     let zero = match &n {
@@ -104,12 +113,22 @@ pub(super) fn parse(s: &str) -> Option<Number> {
     } else {
         let p = pow5(exp5.unsigned_abs() as u64);
         match (p, exp5 > 0) {
-            (Kind::Fin { mant, exp: pe, .. }, true) => {
-                mul_kinds(&Kind::Fin { neg, mant: n, exp: e }, &Kind::Fin { neg: false, mant, exp: pe }, PREC)
-                    .ok()?
-            }
+            (Kind::Fin { mant, exp: pe, .. }, true) => mul_kinds(
+                &Kind::Fin {
+                    neg,
+                    mant: n,
+                    exp: e,
+                },
+                &Kind::Fin {
+                    neg: false,
+                    mant,
+                    exp: pe,
+                },
+                PREC,
+            )
+            .ok()?,
             (Kind::Fin { mant, exp: pe, .. }, false) => div_finite(neg, &n, e, &mant, pe, PREC),
-            (_, true) => Kind::Inf(neg), // 5^exp5 overflowed
+            (_, true) => Kind::Inf(neg),   // 5^exp5 overflowed
             (_, false) => Kind::Zero(neg), // underflow keeps the sign
         }
     };

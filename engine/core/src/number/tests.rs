@@ -85,12 +85,18 @@ fn parse_and_display() {
         ("3.14159", "3.14159"),
         ("123456789.123456789", "123456789.123456789"),
         (long, long),
-        ("-123456789012345678901234567890.5", "-123456789012345678901234567890.5"),
+        (
+            "-123456789012345678901234567890.5",
+            "-123456789012345678901234567890.5",
+        ),
         ("9007199254740993", "9007199254740993"),
         ("18446744073709551616", "18446744073709551616"),
         ("4.35", "4.35"),
         ("1e22", "10000000000000000000000"),
-        ("0.000000000000000000000000000000000000001", "0.000000000000000000000000000000000000001"),
+        (
+            "0.000000000000000000000000000000000000001",
+            "0.000000000000000000000000000000000000001",
+        ),
         ("5e-324", &format!("0.{}5", zeros(323))),
         ("inf", "+Inf"), // tf
         ("Inf", "+Inf"),
@@ -119,8 +125,31 @@ fn parse_and_display() {
 #[test]
 fn parse_rejects() {
     for s in [
-        "", "-", "+", ".", ".e3", "e5", "1e", "1e+", "1e+-5", "--1", "+-1", "0x10", "0b1", "1_000", " 1", "1 ", "1..2",
-        "1.2.3", "1e5.5", "Infinity", "INF", "NaN", "nan", "∞", "١",
+        "",
+        "-",
+        "+",
+        ".",
+        ".e3",
+        "e5",
+        "1e",
+        "1e+",
+        "1e+-5",
+        "--1",
+        "+-1",
+        "0x10",
+        "0b1",
+        "1_000",
+        " 1",
+        "1 ",
+        "1..2",
+        "1.2.3",
+        "1e5.5",
+        "Infinity",
+        "INF",
+        "NaN",
+        "nan",
+        "∞",
+        "١",
         // Go: the exponent must fit in an int64, and the binary exponent within ±2³¹.
         "1e99999999999999999999",
         "1e3000000000",
@@ -149,7 +178,11 @@ fn huge_exponents_are_cheap() {
     assert_eq!(text, format!("0.{}1", zeros(29999)));
     // Sums across huge exponent gaps stay small.
     check(&p("1e300000").add(&p("1e-300000")).sub(&p("1e300000")), "0");
-    assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -214,18 +247,24 @@ fn precision_mixing() {
     check(&i(2).div(&i(3)).unwrap(), "0.6666666666666666667"); // tf
     assert_eq!(i(1).div(&i(3)).unwrap().precision(), 64);
     check(&i(7).rem(&i(3)).unwrap(), "1"); // tf
-    // Floats from f64 math carry 53 bits; mixing with 64 bits gives 64, with literals 512.
+                                           // Floats from f64 math carry 53 bits; mixing with 64 bits gives 64, with literals 512.
     let sqrt2 = f(2f64.sqrt());
     let sqrt3 = f(3f64.sqrt());
     check(&sqrt2, "1.4142135623730951");
     assert_eq!(sqrt2.precision(), 53);
     check(&sqrt2.add(&i(0)), "1.4142135623730951455"); // tf
     check(&i(2).mul(&sqrt2), "2.828427124746190291"); // tf
-    check(&sqrt2.add(&p("0")), "1.4142135623730951454746218587388284504413604736328125"); // tf
-    check(&p("3").mul(&sqrt2), "4.2426406871192854364238655762164853513240814208984375"); // tf
+    check(
+        &sqrt2.add(&p("0")),
+        "1.4142135623730951454746218587388284504413604736328125",
+    ); // tf
+    check(
+        &p("3").mul(&sqrt2),
+        "4.2426406871192854364238655762164853513240814208984375",
+    ); // tf
     check(&sqrt2.div(&sqrt3).unwrap(), "0.8164965809277261"); // tf
     check(&sqrt2.sub(&sqrt2), "0"); // tf
-    // Products keep the bits they need (cty's Multiply): 53 × 53 gives 106 bits here.
+                                    // Products keep the bits they need (cty's Multiply): 53 × 53 gives 106 bits here.
     let sq = sqrt2.mul(&sqrt2);
     check(&sq, "2.00000000000000027343234630647693"); // tf
     assert_eq!(sq.precision(), 106);
@@ -234,25 +273,43 @@ fn precision_mixing() {
     check(&max.mul(&max), "85070591730234615847396907784232501249"); // tf
     check(&max.add(&max), "18446744073709551614"); // tf
     check(&max.div(&p("7")).unwrap(), "1317624576693539401"); // tf
-    // Exact, but 64 bits of precision (the odd part of the product has 63 bits): shown shortest.
+                                                              // Exact, but 64 bits of precision (the odd part of the product has 63 bits): shown shortest.
     let prod = i(i64::MAX).mul(&i(i64::MIN));
     check(&prod, "-85070591730234615857000000000000000000"); // tf
-    assert_eq!(prod.to_bigint_trunc(), Some(BigInt::from(i64::MAX) * BigInt::from(i64::MIN)));
-    check(&i(54310545993801).mul(&i(294946450164769768)), "16018702747382063019801920208170"); // tf
-    check(&Number::from_u64(u64::MAX).add(&i(1)), "18446744073709551616"); // tf
-    // Integers from f64 display as floats at 53 bits.
+    assert_eq!(
+        prod.to_bigint_trunc(),
+        Some(BigInt::from(i64::MAX) * BigInt::from(i64::MIN))
+    );
+    check(
+        &i(54310545993801).mul(&i(294946450164769768)),
+        "16018702747382063019801920208170",
+    ); // tf
+    check(
+        &Number::from_u64(u64::MAX).add(&i(1)),
+        "18446744073709551616",
+    ); // tf
+       // Integers from f64 display as floats at 53 bits.
     check(&f(2f64.powi(100)), "1267650600228229400000000000000"); // tf
     check(&f(1e22), "10000000000000000000000"); // tf
     check(&f(1e23), "100000000000000000000000"); // tf
     check(&f(0.5), "0.5");
     check(&f(0.1), "0.1");
-    check(&f(f64::from_bits(1)), &format!("0.{}4940656458412465", zeros(323))); // tf
-    check(&f(p("-198018047910572.125").to_f64()), "-198018047910572.12"); // a tie: half to even
-    // Big integers keep all their bits.
+    check(
+        &f(f64::from_bits(1)),
+        &format!("0.{}4940656458412465", zeros(323)),
+    ); // tf
+    check(
+        &f(p("-198018047910572.125").to_f64()),
+        "-198018047910572.12",
+    ); // a tie: half to even
+       // Big integers keep all their bits.
     let big = Number::from_bigint(&(BigInt::from(1) << 600u32));
     assert_eq!(big.precision(), 601);
     check(&big, &(BigInt::from(1) << 600u32).to_string());
-    check(&big.add(&i(1)), &((BigInt::from(1) << 600u32) + BigInt::from(1)).to_string());
+    check(
+        &big.add(&i(1)),
+        &((BigInt::from(1) << 600u32) + BigInt::from(1)).to_string(),
+    );
     assert_eq!(Number::from_bigint(&BigInt::from(5)).precision(), 64);
 }
 
@@ -304,7 +361,10 @@ fn infinities() {
 
 #[test]
 fn width_and_debug() {
-    assert_eq!(format!("[{:>6}|{:<5}|{:.1}]", p("-1.5"), i(7), p("2.25")), "[  -1.5|7    |2.25]");
+    assert_eq!(
+        format!("[{:>6}|{:<5}|{:.1}]", p("-1.5"), i(7), p("2.25")),
+        "[  -1.5|7    |2.25]"
+    );
     assert_eq!(format!("[{:>4}|{:<3}]", p("-0"), i(0)), "[  -0|0  ]");
     assert_eq!(format!("{:?}", p("-0")), "Number(-0, prec 512)");
 }
@@ -369,25 +429,38 @@ fn signed_zero_is_still_zero() {
         assert_eq!(z.to_i64(), Some(0), "{z:?}");
         assert_eq!(z.to_u64(), Some(0), "{z:?}");
         assert_eq!(z.to_bigint_trunc(), Some(BigInt::from(0)), "{z:?}");
-        assert_eq!(z.to_f64().to_bits(), if *neg { (-0.0f64).to_bits() } else { 0 }, "{z:?}");
+        assert_eq!(
+            z.to_f64().to_bits(),
+            if *neg { (-0.0f64).to_bits() } else { 0 },
+            "{z:?}"
+        );
         // Equality, ordering and hashing are numeric.
         assert_eq!(z, &zero);
         assert_eq!(z.cmp(&zero), Ordering::Equal);
         assert_eq!(zero.cmp(z), Ordering::Equal);
         assert_eq!(hash_of(z), hash_of(&zero), "{z:?}");
         assert!(z.cty_equals(&zero) && zero.cty_equals(z), "{z:?}");
-        assert!(*z < p("1e-400") && *z > p("-1e-400") && *z > Number::neg_inf(), "{z:?}");
+        assert!(
+            *z < p("1e-400") && *z > p("-1e-400") && *z > Number::neg_inf(),
+            "{z:?}"
+        );
     }
     let set: std::collections::HashSet<Number> = cases.into_iter().map(|(z, _)| z).collect();
     assert_eq!(set.len(), 1);
     // f64 round trips keep the sign; tiny negative values go to -0.0.
-    assert_eq!(Number::from_f64(-0.0).unwrap().to_f64().to_bits(), (-0.0f64).to_bits());
+    assert_eq!(
+        Number::from_f64(-0.0).unwrap().to_f64().to_bits(),
+        (-0.0f64).to_bits()
+    );
     assert_eq!(p("-1e-400").to_f64().to_bits(), (-0.0f64).to_bits());
     assert_eq!(p("1e-400").to_f64().to_bits(), 0);
     // -0 and 0 sort together, between the negative and the positive values.
     let mut v = [p("1"), p("-0"), p("-1"), p("0"), p("-1e-400")];
     v.sort();
-    assert_eq!(v.iter().map(Number::to_string).collect::<Vec<_>>(), ["-1", &format!("-0.{}1", zeros(399)), "-0", "0", "1"]);
+    assert_eq!(
+        v.iter().map(Number::to_string).collect::<Vec<_>>(),
+        ["-1", &format!("-0.{}1", zeros(399)), "-0", "0", "1"]
+    );
 }
 
 #[test]
@@ -488,7 +561,12 @@ fn signed_zero_arithmetic() {
 #[test]
 fn signed_zero_unary() {
     // (value, neg, abs)
-    let cases = [("0", "-0", "0"), ("-0", "0", "0"), ("5", "-5", "5"), ("-5", "5", "5")];
+    let cases = [
+        ("0", "-0", "0"),
+        ("-0", "0", "0"),
+        ("5", "-5", "5"),
+        ("-5", "5", "5"),
+    ];
     for (v, neg, abs) in cases {
         check(&p(v).neg(), neg);
         check(&p(v).abs(), abs);
@@ -523,7 +601,17 @@ fn signed_zero_unary() {
 #[test]
 fn comparisons_and_hashing() {
     assert_eq!(i(3), p("3"));
-    let threes = [i(3), p("3"), p("3.0"), p("300e-2"), p("0.03e2"), f(3.0), Number::from_u64(3), Number::from_bigint(&BigInt::from(3)), p("1.5").mul(&p("2"))];
+    let threes = [
+        i(3),
+        p("3"),
+        p("3.0"),
+        p("300e-2"),
+        p("0.03e2"),
+        f(3.0),
+        Number::from_u64(3),
+        Number::from_bigint(&BigInt::from(3)),
+        p("1.5").mul(&p("2")),
+    ];
     for t in &threes {
         assert_eq!(t, &threes[0]);
         assert_eq!(t.cmp(&threes[0]), Ordering::Equal);
@@ -568,7 +656,13 @@ fn comparisons_and_hashing() {
     assert_eq!(p("2").min(p("-3")), i(-3));
     // cty's `==`: integers by value, other numbers by their text.
     assert!(p("0.1").cty_equals(&f(0.1))); // tf: 0.1 == pow(10, -1)
-    assert!(!p("1.5").cty_equals(&f(2f64.sqrt()).mul(&f(2f64.sqrt())).div(&p("2")).unwrap().mul(&p("1.5")))); // tf
+    assert!(!p("1.5").cty_equals(
+        &f(2f64.sqrt())
+            .mul(&f(2f64.sqrt()))
+            .div(&p("2"))
+            .unwrap()
+            .mul(&p("1.5"))
+    )); // tf
     assert!(i(3).cty_equals(&f(3.0)));
     assert!(!i(3).cty_equals(&p("3.0000000000000000000000001")));
     assert!(!i(1).cty_equals(&i(-1)));
@@ -582,7 +676,11 @@ fn conversions() {
         ("0", Some(0), Some(0)),
         ("42", Some(42), Some(42)),
         ("-42", Some(-42), None),
-        ("1e18", Some(1_000_000_000_000_000_000), Some(1_000_000_000_000_000_000)),
+        (
+            "1e18",
+            Some(1_000_000_000_000_000_000),
+            Some(1_000_000_000_000_000_000),
+        ),
         ("9223372036854775807", Some(i64::MAX), Some(i64::MAX as u64)),
         ("-9223372036854775808", Some(i64::MIN), None),
         ("9223372036854775808", None, Some(1 << 63)),
@@ -598,7 +696,11 @@ fn conversions() {
     for (s, want_i, want_u) in cases {
         assert_eq!(p(s).to_i64(), *want_i, "{s}");
         assert_eq!(p(s).to_u64(), *want_u, "{s}");
-        assert_eq!(p(s).is_integer(), !s.contains(['.', 'i']) && !s.contains("e-"), "{s}");
+        assert_eq!(
+            p(s).is_integer(),
+            !s.contains(['.', 'i']) && !s.contains("e-"),
+            "{s}"
+        );
     }
     for v in [0, 1, -1, 7, i64::MAX, i64::MIN, 1 << 62, -(1 << 40) + 3] {
         assert_eq!(i(v).to_i64(), Some(v));
@@ -636,11 +738,25 @@ fn conversions() {
     }
     assert!(p("-1e-400").to_f64() == 0.0);
 
-    for (s, want) in [("0", "0"), ("2.9", "2"), ("-2.9", "-2"), ("1e30", "1000000000000000000000000000000"), ("-0.5", "0"), ("1e-400", "0")] {
-        assert_eq!(p(s).to_bigint_trunc(), Some(want.parse::<BigInt>().unwrap()), "{s}");
+    for (s, want) in [
+        ("0", "0"),
+        ("2.9", "2"),
+        ("-2.9", "-2"),
+        ("1e30", "1000000000000000000000000000000"),
+        ("-0.5", "0"),
+        ("1e-400", "0"),
+    ] {
+        assert_eq!(
+            p(s).to_bigint_trunc(),
+            Some(want.parse::<BigInt>().unwrap()),
+            "{s}"
+        );
     }
     let big: BigInt = "-123456789012345678901234567890123456789".parse().unwrap();
-    assert_eq!(Number::from_bigint(&big).to_bigint_trunc(), Some(big.clone()));
+    assert_eq!(
+        Number::from_bigint(&big).to_bigint_trunc(),
+        Some(big.clone())
+    );
     check(&Number::from_bigint(&big), &big.to_string());
 }
 
@@ -658,8 +774,18 @@ fn rounding_to_integers() {
         ("-7", "-7", "-7", "-7"),
         ("0", "0", "0", "0"),
         ("2.999999999999999999999999999", "2", "3", "2"),
-        ("123456789012345678901234567890.5", "123456789012345678901234567890", "123456789012345678901234567891", "123456789012345678901234567890"),
-        ("1e400", &format!("1{}", zeros(400)), &format!("1{}", zeros(400)), &format!("1{}", zeros(400))),
+        (
+            "123456789012345678901234567890.5",
+            "123456789012345678901234567890",
+            "123456789012345678901234567891",
+            "123456789012345678901234567890",
+        ),
+        (
+            "1e400",
+            &format!("1{}", zeros(400)),
+            &format!("1{}", zeros(400)),
+            &format!("1{}", zeros(400)),
+        ),
     ];
     for (v, fl, ce, tr) in cases {
         check(&p(v).floor(), fl);
@@ -678,7 +804,13 @@ fn rounding_to_integers() {
 fn exact_round(digits: &str, e10: i64, prec: u32) -> Kind {
     let n: BigUint = digits.parse().unwrap();
     if e10 >= 0 {
-        round_big(false, n * BigUint::from(10u32).pow(e10 as u32), 0, prec, false)
+        round_big(
+            false,
+            n * BigUint::from(10u32).pow(e10 as u32),
+            0,
+            prec,
+            false,
+        )
     } else {
         let d = BigUint::from(10u32).pow((-e10) as u32);
         if n.bits() == 0 {
@@ -701,7 +833,13 @@ fn reparse_at(s: &str, prec: u32) -> Kind {
 }
 
 fn is_power_of_two(n: &Number) -> bool {
-    matches!(&n.kind, Kind::Fin { mant: Mant::Small(1), .. })
+    matches!(
+        &n.kind,
+        Kind::Fin {
+            mant: Mant::Small(1),
+            ..
+        }
+    )
 }
 
 #[test]

@@ -156,16 +156,22 @@ impl EvalContext<'_> {
                         };
                     if f.grouping {
                         groups.entry(key).or_default().push(val);
-                    } else if obj.contains_key(&key) {
-                        return Err(self.error(
-                            ke.span(),
-                            "Duplicate object key",
-                            format!(
-                                "Two different items produced the key {key:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key."
-                            ),
-                        ));
                     } else {
-                        obj.insert(key, val);
+                        match obj.entry(key) {
+                            std::collections::btree_map::Entry::Occupied(e) => {
+                                return Err(self.error(
+                                    ke.span(),
+                                    "Duplicate object key",
+                                    format!(
+                                        "Two different items produced the key {:?} in this 'for' expression. If duplicates are expected, use the ellipsis (...) after the value expression to enable grouping by key.",
+                                        e.key()
+                                    ),
+                                ));
+                            }
+                            std::collections::btree_map::Entry::Vacant(e) => {
+                                e.insert(val);
+                            }
+                        }
                     }
                 }
                 (Some(_), None) => unknown = true,

@@ -32,8 +32,8 @@ use infra_core::{Diagnostic, Diagnostics, Type, Value};
 use infra_provider::{AttributeSchema, BlockSchema, PlanRequest, PlanResponse, ResourceSchema};
 
 use super::fs::{
-    b64, b64_decode, io_error, parse_permission, set_checksums, sha1_hex, write_atomically, CHECKSUM_ATTRS,
-    DEFAULT_PERMISSION,
+    b64, b64_decode, io_error, parse_permission, set_checksums, sha1_hex, write_atomically,
+    CHECKSUM_ATTRS, DEFAULT_PERMISSION,
 };
 use crate::attrs::{collect, get, invalid, object, optional, required, string, Attrs, Field};
 use crate::framework::{ManagedResource, OpContext};
@@ -55,13 +55,21 @@ fn content_bytes(m: &Attrs) -> Result<Vec<u8>, Diagnostics> {
         return Ok(s.into_bytes());
     }
     if let Some(s) = optional(string(m, "content_base64")?, "content_base64")? {
-        return b64_decode(&s)
-            .map_err(|e| invalid("content_base64", format!("the value is not valid base64 ({e}).")).into());
+        return b64_decode(&s).map_err(|e| {
+            invalid(
+                "content_base64",
+                format!("the value is not valid base64 ({e})."),
+            )
+            .into()
+        });
     }
     if let Some(src) = optional(string(m, "source")?, "source")? {
-        return std::fs::read(&src).map_err(|e| io_error("Unable to read source file", Path::new(&src), &e).into());
+        return std::fs::read(&src)
+            .map_err(|e| io_error("Unable to read source file", Path::new(&src), &e).into());
     }
-    Ok(optional(string(m, "content")?, "content")?.unwrap_or_default().into_bytes())
+    Ok(optional(string(m, "content")?, "content")?
+        .unwrap_or_default()
+        .into_bytes())
 }
 
 /// The refreshed state of a file whose content no longer matches the state: the new content in
@@ -131,7 +139,10 @@ impl ManagedResource for LocalFile {
             )
             .attr("id", AttributeSchema::computed(s()).describe("The hexadecimal SHA1 checksum of the file content."));
         for name in CHECKSUM_ATTRS {
-            block = block.attr(name, AttributeSchema::computed(s()).describe("A checksum of the file content."));
+            block = block.attr(
+                name,
+                AttributeSchema::computed(s()).describe("A checksum of the file content."),
+            );
         }
         ResourceSchema { version: 0, block }
     }
@@ -153,7 +164,10 @@ impl ManagedResource for LocalFile {
                 Field::Null => {}
                 Field::Known(s) if name == "content_base64" => {
                     if let Err(e) = b64_decode(&s) {
-                        diags.push(invalid(name, format!("the value is not valid base64 ({e}).")));
+                        diags.push(invalid(
+                            name,
+                            format!("the value is not valid base64 ({e})."),
+                        ));
                     }
                     set.push(name);
                 }
@@ -164,7 +178,13 @@ impl ManagedResource for LocalFile {
             let got = if set.is_empty() {
                 "none is set".to_string()
             } else {
-                format!("{} are set", set.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" and "))
+                format!(
+                    "{} are set",
+                    set.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                )
             };
             diags.push(Diagnostic::error(
                 "Invalid attribute combination",
@@ -222,7 +242,13 @@ impl ManagedResource for LocalFile {
         let filename = required(string(m, "filename")?, "filename")?;
         let path = Path::new(&filename);
         match std::fs::read(path) {
-            Ok(bytes) if get(m, "id").as_str().is_some_and(|id| id != sha1_hex(&bytes)) => return Ok(()),
+            Ok(bytes)
+                if get(m, "id")
+                    .as_str()
+                    .is_some_and(|id| id != sha1_hex(&bytes)) =>
+            {
+                return Ok(())
+            }
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(io_error("Unable to delete file", path, &e).into()),
@@ -243,8 +269,19 @@ mod tests {
 
     const T: &str = "local_file";
 
-    fn file_config(p: &dyn infra_provider::Provider, path: &std::path::Path, content: &str) -> Value {
-        config(p, T, &[("filename", Value::string(path.to_str().unwrap())), ("content", Value::string(content))])
+    fn file_config(
+        p: &dyn infra_provider::Provider,
+        path: &std::path::Path,
+        content: &str,
+    ) -> Value {
+        config(
+            p,
+            T,
+            &[
+                ("filename", Value::string(path.to_str().unwrap())),
+                ("content", Value::string(content)),
+            ],
+        )
     }
 
     #[tokio::test]
@@ -260,8 +297,14 @@ mod tests {
 
         let state = create(p, T, &cfg).await;
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "hello");
-        assert_eq!(str_attr(&state, "id"), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
-        assert_eq!(str_attr(&state, "content_md5"), "5d41402abc4b2a76b9719d911017c592");
+        assert_eq!(
+            str_attr(&state, "id"),
+            "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"
+        );
+        assert_eq!(
+            str_attr(&state, "content_md5"),
+            "5d41402abc4b2a76b9719d911017c592"
+        );
         assert_eq!(str_attr(&state, "directory_permission"), "0777");
 
         assert_eq!(p.read(T, &state).await.unwrap().as_ref(), Some(&state));
@@ -297,10 +340,18 @@ mod tests {
         assert_eq!(str_attr(&read, "content"), "edited by hand");
         assert_ne!(attr(&read, "id"), attr(&state, "id"));
         let resp = plan(p, T, Some(&read), &cfg).await.unwrap();
-        assert!(crate::plan::replaces_for(&resp, "content"), "{:?}", resp.requires_replace);
+        assert!(
+            crate::plan::replaces_for(&resp, "content"),
+            "{:?}",
+            resp.requires_replace
+        );
 
         std::fs::write(&path, [0xff, 0xfe]).unwrap();
-        assert_eq!(p.read(T, &state).await.unwrap(), None, "binary drift in `content` reads as gone");
+        assert_eq!(
+            p.read(T, &state).await.unwrap(),
+            None,
+            "binary drift in `content` reads as gone"
+        );
 
         std::fs::remove_file(&path).unwrap();
         assert_eq!(p.read(T, &state).await.unwrap(), None);
@@ -326,7 +377,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         std::fs::write(&path, [9]).unwrap();
         let read = p.read(T, &state).await.unwrap().unwrap();
@@ -344,12 +398,19 @@ mod tests {
         let cfg = config(
             p,
             T,
-            &[("filename", Value::string(dst.to_str().unwrap())), ("source", Value::string(src.to_str().unwrap()))],
+            &[
+                ("filename", Value::string(dst.to_str().unwrap())),
+                ("source", Value::string(src.to_str().unwrap())),
+            ],
         );
         let state = create(p, T, &cfg).await;
         assert_eq!(std::fs::read_to_string(&dst).unwrap(), "from source");
         std::fs::write(&dst, "changed").unwrap();
-        assert_eq!(p.read(T, &state).await.unwrap(), None, "drift of a copied file reads as gone");
+        assert_eq!(
+            p.read(T, &state).await.unwrap(),
+            None,
+            "drift of a copied file reads as gone"
+        );
     }
 
     #[tokio::test]
@@ -372,25 +433,54 @@ mod tests {
         let cases: Vec<(Vec<(&str, Value)>, &str)> = vec![
             (vec![f.clone()], "but none is set"),
             (
-                vec![f.clone(), ("content", Value::string("a")), ("source", Value::string("b"))],
+                vec![
+                    f.clone(),
+                    ("content", Value::string("a")),
+                    ("source", Value::string("b")),
+                ],
                 "`content` and `source` are set",
             ),
-            (vec![f.clone(), ("content_base64", Value::string("not base64!"))], "`content_base64`"),
             (
-                vec![f.clone(), ("content", Value::string("a")), ("file_permission", Value::string("999"))],
+                vec![f.clone(), ("content_base64", Value::string("not base64!"))],
+                "`content_base64`",
+            ),
+            (
+                vec![
+                    f.clone(),
+                    ("content", Value::string("a")),
+                    ("file_permission", Value::string("999")),
+                ],
                 "`file_permission`",
             ),
             (
-                vec![f.clone(), ("content", Value::string("a")), ("directory_permission", Value::string("07777"))],
+                vec![
+                    f.clone(),
+                    ("content", Value::string("a")),
+                    ("directory_permission", Value::string("07777")),
+                ],
                 "`directory_permission`",
             ),
-            (vec![("filename", Value::string("")), ("content", Value::string("a"))], "`filename`"),
+            (
+                vec![
+                    ("filename", Value::string("")),
+                    ("content", Value::string("a")),
+                ],
+                "`filename`",
+            ),
         ];
         for (args, fragment) in cases {
             let d = plan(p, T, None, &config(p, T, &args)).await.unwrap_err();
-            assert!(messages(&d).contains(fragment), "{fragment}: {}", messages(&d));
+            assert!(
+                messages(&d).contains(fragment),
+                "{fragment}: {}",
+                messages(&d)
+            );
         }
-        let unknown = config(p, T, &[f, ("content", Value::Unknown(infra_core::Type::String))]);
+        let unknown = config(
+            p,
+            T,
+            &[f, ("content", Value::Unknown(infra_core::Type::String))],
+        );
         assert!(p.validate_resource(T, &unknown).is_empty());
     }
 
@@ -403,13 +493,23 @@ mod tests {
             p,
             T,
             &[
-                ("filename", Value::string(dir.path().join("x").to_str().unwrap())),
-                ("source", Value::string(dir.path().join("missing").to_str().unwrap())),
+                (
+                    "filename",
+                    Value::string(dir.path().join("x").to_str().unwrap()),
+                ),
+                (
+                    "source",
+                    Value::string(dir.path().join("missing").to_str().unwrap()),
+                ),
             ],
         );
         let planned = plan(p, T, None, &cfg).await.unwrap().planned_state;
         let d = apply(p, T, None, Some(&planned), &cfg).await.unwrap_err();
-        assert!(messages(&d).contains("Unable to read source file"), "{}", messages(&d));
+        assert!(
+            messages(&d).contains("Unable to read source file"),
+            "{}",
+            messages(&d)
+        );
     }
 
     #[tokio::test]

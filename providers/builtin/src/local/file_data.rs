@@ -32,12 +32,29 @@ impl DataSource for LocalFileData {
     fn schema(&self) -> ResourceSchema {
         let s = || Type::String;
         let mut block = BlockSchema::default()
-            .attr("filename", AttributeSchema::required(s()).describe("Path to the file that will be read."))
-            .attr("content", AttributeSchema::computed(s()).describe("Raw content of the file, as a UTF-8 string."))
-            .attr("content_base64", AttributeSchema::computed(s()).describe("Base64 encoded content of the file."))
-            .attr("id", AttributeSchema::computed(s()).describe("The hexadecimal SHA1 checksum of the file content."));
+            .attr(
+                "filename",
+                AttributeSchema::required(s()).describe("Path to the file that will be read."),
+            )
+            .attr(
+                "content",
+                AttributeSchema::computed(s())
+                    .describe("Raw content of the file, as a UTF-8 string."),
+            )
+            .attr(
+                "content_base64",
+                AttributeSchema::computed(s()).describe("Base64 encoded content of the file."),
+            )
+            .attr(
+                "id",
+                AttributeSchema::computed(s())
+                    .describe("The hexadecimal SHA1 checksum of the file content."),
+            );
         for name in CHECKSUM_ATTRS {
-            block = block.attr(name, AttributeSchema::computed(s()).describe("A checksum of the file content."));
+            block = block.attr(
+                name,
+                AttributeSchema::computed(s()).describe("A checksum of the file content."),
+            );
         }
         ResourceSchema { version: 0, block }
     }
@@ -56,8 +73,12 @@ impl DataSource for LocalFileData {
     async fn read(&self, config: &Value) -> Result<Value, Diagnostics> {
         let mut m = object(config)?.clone();
         let filename = required(string(&m, "filename")?, "filename")?;
-        let bytes = std::fs::read(&filename).map_err(|e| io_error("Unable to read file", Path::new(&filename), &e))?;
-        m.insert("content".into(), Value::string(String::from_utf8_lossy(&bytes).into_owned()));
+        let bytes = std::fs::read(&filename)
+            .map_err(|e| io_error("Unable to read file", Path::new(&filename), &e))?;
+        m.insert(
+            "content".into(),
+            Value::string(String::from_utf8_lossy(&bytes).into_owned()),
+        );
         m.insert("content_base64".into(), Value::string(b64(&bytes)));
         set_checksums(&mut m, &bytes);
         Ok(Value::Object(m))
@@ -78,7 +99,11 @@ mod tests {
         let path = dir.path().join("f");
         std::fs::write(&path, [b'h', b'i', 0xff]).unwrap();
         let p = crate::local::provider();
-        let cfg = data_config(p.as_ref(), T, &[("filename", Value::string(path.to_str().unwrap()))]);
+        let cfg = data_config(
+            p.as_ref(),
+            T,
+            &[("filename", Value::string(path.to_str().unwrap()))],
+        );
         let v = p.read_data(T, &cfg).await.unwrap();
         assert_eq!(str_attr(&v, "content"), "hi\u{fffd}");
         assert_eq!(str_attr(&v, "content_base64"), "aGn/");
@@ -90,9 +115,20 @@ mod tests {
     async fn a_missing_file_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let p = crate::local::provider();
-        let cfg = data_config(p.as_ref(), T, &[("filename", Value::string(dir.path().join("nope").to_str().unwrap()))]);
+        let cfg = data_config(
+            p.as_ref(),
+            T,
+            &[(
+                "filename",
+                Value::string(dir.path().join("nope").to_str().unwrap()),
+            )],
+        );
         let d = p.read_data(T, &cfg).await.unwrap_err();
-        assert!(messages(&d).contains("Unable to read file"), "{}", messages(&d));
+        assert!(
+            messages(&d).contains("Unable to read file"),
+            "{}",
+            messages(&d)
+        );
         assert!(messages(&d).contains("nope"));
     }
 }

@@ -20,7 +20,9 @@ pub(crate) fn b64(bytes: &[u8]) -> String {
 }
 
 pub(crate) fn b64_decode(s: &str) -> Result<Vec<u8>, String> {
-    base64::engine::general_purpose::STANDARD.decode(s).map_err(|e| e.to_string())
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .map_err(|e| e.to_string())
 }
 
 /// The hexadecimal SHA-1 of `bytes`: the id of `local_file` objects.
@@ -47,14 +49,22 @@ pub(crate) fn set_checksums(m: &mut Attrs, bytes: &[u8]) {
 }
 
 /// The names of the checksum attributes (besides `id`).
-pub(crate) const CHECKSUM_ATTRS: [&str; 6] =
-    ["content_md5", "content_sha1", "content_sha256", "content_base64sha256", "content_sha512", "content_base64sha512"];
+pub(crate) const CHECKSUM_ATTRS: [&str; 6] = [
+    "content_md5",
+    "content_sha1",
+    "content_sha256",
+    "content_base64sha256",
+    "content_sha512",
+    "content_base64sha512",
+];
 
 /// Parses a permission string in octal numeric notation (`"0644"`, `"755"`), as the local
 /// provider accepts them; the error is a sentence for a diagnostic detail.
 pub(crate) fn parse_permission(s: &str) -> Result<u32, String> {
     if !(3..=4).contains(&s.len()) {
-        return Err(format!("{s:?} must be 3 or 4 octal digits, such as \"0644\"."));
+        return Err(format!(
+            "{s:?} must be 3 or 4 octal digits, such as \"0644\"."
+        ));
     }
     match u32::from_str_radix(s, 8) {
         Ok(mode) if mode <= 0o777 && s.bytes().all(|b| b.is_ascii_digit()) => Ok(mode),
@@ -65,17 +75,26 @@ pub(crate) fn parse_permission(s: &str) -> Result<u32, String> {
 /// Writes `bytes` to `path` atomically (a temporary file in the same directory, then a rename),
 /// creating missing parent directories with `dir_mode`; the file gets `file_mode` (both before
 /// the umask, as Terraform's provider does).
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8], file_mode: u32, dir_mode: u32) -> Result<(), Diagnostics> {
+pub(crate) fn write_atomically(
+    path: &Path,
+    bytes: &[u8],
+    file_mode: u32,
+    dir_mode: u32,
+) -> Result<(), Diagnostics> {
     let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
     if let Some(dir) = parent {
         if !dir.exists() {
-            create_dirs(dir, dir_mode).map_err(|e| io_error("Unable to create directory", dir, &e))?;
+            create_dirs(dir, dir_mode)
+                .map_err(|e| io_error("Unable to create directory", dir, &e))?;
         }
     }
     let name = path.file_name().ok_or_else(|| {
         Diagnostic::error(
             "Invalid file name",
-            format!("The path {} does not name a file. Set `filename` to the path of a file.", path.display()),
+            format!(
+                "The path {} does not name a file. Set `filename` to the path of a file.",
+                path.display()
+            ),
         )
     })?;
     let mut suffix = [0u8; 6];
@@ -129,8 +148,14 @@ mod tests {
         assert_eq!(s("id"), "aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d");
         assert_eq!(s("content_sha1"), s("id"));
         assert_eq!(s("content_md5"), "5d41402abc4b2a76b9719d911017c592");
-        assert_eq!(s("content_sha256"), "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
-        assert_eq!(s("content_base64sha256"), "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
+        assert_eq!(
+            s("content_sha256"),
+            "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+        );
+        assert_eq!(
+            s("content_base64sha256"),
+            "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="
+        );
         assert!(s("content_sha512").starts_with("9b71d224bd62f378"));
         assert!(s("content_base64sha512").ends_with("=="));
     }

@@ -13,5 +13,8 @@ use crate::framework::BuiltinProvider;
 
 /// A fresh `hashicorp/local` provider.
 pub(crate) fn provider() -> Arc<dyn Provider> {
-    Arc::new(BuiltinProvider::new(vec![Box::new(file::LocalFile)], vec![Box::new(file_data::LocalFileData)]))
+    Arc::new(BuiltinProvider::new(
+        vec![Box::new(file::LocalFile)],
+        vec![Box::new(file_data::LocalFileData)],
+    ))
 }

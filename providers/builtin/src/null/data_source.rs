@@ -36,17 +36,28 @@ impl DataSource for NullDataSource {
             block: BlockSchema::default()
                 .attr(
                     "inputs",
-                    AttributeSchema::optional(map())
-                        .describe("A map of arbitrary strings that is copied into the `outputs` attribute."),
+                    AttributeSchema::optional(map()).describe(
+                        "A map of arbitrary strings that is copied into the `outputs` attribute.",
+                    ),
                 )
-                .attr("outputs", AttributeSchema::computed(map()).describe("A copy of the `inputs` map."))
-                .attr("random", AttributeSchema::computed(Type::String).describe("A random value."))
+                .attr(
+                    "outputs",
+                    AttributeSchema::computed(map()).describe("A copy of the `inputs` map."),
+                )
+                .attr(
+                    "random",
+                    AttributeSchema::computed(Type::String).describe("A random value."),
+                )
                 .attr(
                     "has_computed_default",
-                    AttributeSchema::optional_computed(Type::String)
-                        .describe("If set, its literal value is returned; otherwise `\"default\"`."),
+                    AttributeSchema::optional_computed(Type::String).describe(
+                        "If set, its literal value is returned; otherwise `\"default\"`.",
+                    ),
                 )
-                .attr("id", AttributeSchema::computed(Type::String).describe("Always `\"static\"`.")),
+                .attr(
+                    "id",
+                    AttributeSchema::computed(Type::String).describe("Always `\"static\"`."),
+                ),
         }
     }
 
@@ -64,7 +75,11 @@ impl DataSource for NullDataSource {
     async fn read(&self, config: &Value) -> Result<Value, Diagnostics> {
         let mut m = object(config)?.clone();
         let inputs = get(&m, "inputs").clone();
-        let outputs = if inputs.is_null() { Value::Null(Type::map(Type::String)) } else { inputs };
+        let outputs = if inputs.is_null() {
+            Value::Null(Type::map(Type::String))
+        } else {
+            inputs
+        };
         m.insert("outputs".into(), outputs);
         m.insert("random".into(), Value::string(rng::decimal_id()?));
         if get(&m, "has_computed_default").is_null() {
@@ -96,7 +111,11 @@ mod tests {
     #[tokio::test]
     async fn keeps_a_configured_default() {
         let p = crate::null::provider();
-        let cfg = data_config(p.as_ref(), T, &[("has_computed_default", Value::string("mine"))]);
+        let cfg = data_config(
+            p.as_ref(),
+            T,
+            &[("has_computed_default", Value::string("mine"))],
+        );
         let v = p.read_data(T, &cfg).await.unwrap();
         assert_eq!(str_attr(&v, "has_computed_default"), "mine");
         assert!(attr(&v, "outputs").is_null());

@@ -12,5 +12,8 @@ use crate::framework::BuiltinProvider;
 
 /// A fresh `hashicorp/null` provider.
 pub(crate) fn provider() -> Arc<dyn Provider> {
-    Arc::new(BuiltinProvider::new(vec![Box::new(resource::NullResource)], vec![Box::new(data_source::NullDataSource)]))
+    Arc::new(BuiltinProvider::new(
+        vec![Box::new(resource::NullResource)],
+        vec![Box::new(data_source::NullDataSource)],
+    ))
 }

@@ -61,7 +61,10 @@ impl ManagedResource for NullResource {
     }
 
     fn plan(&self, schema: &BlockSchema, req: &PlanRequest) -> Result<PlanResponse, Diagnostics> {
-        let rules = PlanRules { lenient_maps: &["triggers"], ..PlanRules::default() };
+        let rules = PlanRules {
+            lenient_maps: &["triggers"],
+            ..PlanRules::default()
+        };
         Ok(plan_with_rules(schema, req, proposed_attrs(req), &rules))
     }
 
@@ -85,7 +88,10 @@ mod tests {
         let cfg = config(p, T, &[("triggers", string_map(&[("a", "1")]))]);
         let state = create(p, T, &cfg).await;
         let id = str_attr(&state, "id");
-        assert!(id.parse::<u64>().is_ok(), "id {id} is not a decimal integer");
+        assert!(
+            id.parse::<u64>().is_ok(),
+            "id {id} is not a decimal integer"
+        );
         assert_eq!(attr(&state, "triggers"), &string_map(&[("a", "1")]));
 
         let read = p.read(T, &state).await.unwrap();
@@ -95,7 +101,10 @@ mod tests {
         let changed = config(p, T, &[("triggers", string_map(&[("a", "2")]))]);
         let resp = plan(p, T, Some(&state), &changed).await.unwrap();
         assert!(crate::plan::replaces_for(&resp, "triggers"));
-        assert!(!attr(&resp.planned_state, "id").is_known(), "the replacement gets a new id");
+        assert!(
+            !attr(&resp.planned_state, "id").is_known(),
+            "the replacement gets a new id"
+        );
 
         delete(p, T, &state, &cfg).await;
     }
@@ -123,6 +132,9 @@ mod tests {
     async fn import_is_refused() {
         let p = crate::null::provider();
         let d = p.import(T, "123").await.unwrap_err();
-        assert_eq!(d.iter().next().unwrap().summary, "Resource import not supported");
+        assert_eq!(
+            d.iter().next().unwrap().summary,
+            "Resource import not supported"
+        );
     }
 }

@@ -26,7 +26,9 @@ use infra_core::{Diagnostics, Type, Value};
 use infra_provider::{AttributeSchema, BlockSchema, PlanRequest, PlanResponse, ResourceSchema};
 
 use super::{bounded_int, import_error, keeper_rules, keepers_schema, validate_keepers};
-use crate::attrs::{collect, hex, null_string_map, obj, object, opt_string, optional, required, string};
+use crate::attrs::{
+    collect, hex, null_string_map, obj, object, opt_string, optional, required, string,
+};
 use crate::framework::{ManagedResource, OpContext};
 use crate::plan::{plan_with_rules, proposed_attrs};
 use crate::rng;
@@ -54,7 +56,9 @@ pub(crate) fn decimal(bytes: &[u8]) -> String {
         chunks.push(rem);
         num = quotient;
     }
-    let Some((last, rest)) = chunks.split_last() else { return "0".to_string() };
+    let Some((last, rest)) = chunks.split_last() else {
+        return "0".to_string();
+    };
     let mut s = last.to_string();
     for c in rest.iter().rev() {
         s.push_str(&format!("{c:09}"));
@@ -68,7 +72,10 @@ fn encodings(bytes: &[u8], prefix: &str) -> [(&'static str, Value); 5] {
     let id = URL_SAFE_NO_PAD.encode(bytes);
     [
         ("b64_url", Value::string(format!("{prefix}{id}"))),
-        ("b64_std", Value::string(format!("{prefix}{}", STANDARD.encode(bytes)))),
+        (
+            "b64_std",
+            Value::string(format!("{prefix}{}", STANDARD.encode(bytes))),
+        ),
         ("hex", Value::string(format!("{prefix}{}", hex(bytes)))),
         ("dec", Value::string(format!("{prefix}{}", decimal(bytes)))),
         ("id", Value::string(id)),
@@ -97,13 +104,27 @@ impl ManagedResource for RandomId {
                     "prefix",
                     AttributeSchema::optional(Type::String)
                         .force_new()
-                        .describe("Arbitrary string to prefix the output value with, supplied as is."),
+                        .describe(
+                            "Arbitrary string to prefix the output value with, supplied as is.",
+                        ),
                 )
-                .attr("b64_url", computed("The generated id in URL-safe base64 without padding."))
+                .attr(
+                    "b64_url",
+                    computed("The generated id in URL-safe base64 without padding."),
+                )
                 .attr("b64_std", computed("The generated id in standard base64."))
-                .attr("hex", computed("The generated id in padded hexadecimal digits."))
-                .attr("dec", computed("The generated id in non-padded decimal digits."))
-                .attr("id", computed("The generated id in URL-safe base64 without padding or prefix.")),
+                .attr(
+                    "hex",
+                    computed("The generated id in padded hexadecimal digits."),
+                )
+                .attr(
+                    "dec",
+                    computed("The generated id in non-padded decimal digits."),
+                )
+                .attr(
+                    "id",
+                    computed("The generated id in URL-safe base64 without padding or prefix."),
+                ),
         }
     }
 
@@ -120,7 +141,12 @@ impl ManagedResource for RandomId {
     }
 
     fn plan(&self, schema: &BlockSchema, req: &PlanRequest) -> Result<PlanResponse, Diagnostics> {
-        Ok(plan_with_rules(schema, req, proposed_attrs(req), &keeper_rules()))
+        Ok(plan_with_rules(
+            schema,
+            req,
+            proposed_attrs(req),
+            &keeper_rules(),
+        ))
     }
 
     async fn create(&self, _ctx: &OpContext, planned: &Value) -> Result<Value, Diagnostics> {
@@ -147,7 +173,9 @@ impl ManagedResource for RandomId {
             ))
         })?;
         if bytes.is_empty() {
-            return Err(import_error("The import id holds no bytes; a random_id has at least one.".into()));
+            return Err(import_error(
+                "The import id holds no bytes; a random_id has at least one.".into(),
+            ));
         }
         let len = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
         let [b64_url, b64_std, hex, dec, id] = encodings(&bytes, prefix);
@@ -182,7 +210,10 @@ mod tests {
         assert_eq!(decimal(&[0x3b, 0x9a, 0xca, 0x00]), "1000000000");
         assert_eq!(decimal(&[0xff; 8]), u64::MAX.to_string());
         assert_eq!(decimal(&[0xff; 16]), u128::MAX.to_string());
-        assert_eq!(decimal(&[1, 0, 0, 0, 0, 0, 0, 0, 0]), "18446744073709551616");
+        assert_eq!(
+            decimal(&[1, 0, 0, 0, 0, 0, 0, 0, 0]),
+            "18446744073709551616"
+        );
     }
 
     #[tokio::test]
@@ -211,9 +242,11 @@ mod tests {
         assert_eq!(p.read(T, &state).await.unwrap().as_ref(), Some(&state));
         assert_no_op(p, T, &state, &cfg).await;
 
-        for (name, v) in
-            [("byte_length", Value::int(9)), ("prefix", Value::string("db-")), ("keepers", string_map(&[("ami", "2")]))]
-        {
+        for (name, v) in [
+            ("byte_length", Value::int(9)),
+            ("prefix", Value::string("db-")),
+            ("keepers", string_map(&[("ami", "2")])),
+        ] {
             let mut args = vec![
                 ("byte_length", Value::int(8)),
                 ("prefix", Value::string("web-")),
@@ -221,9 +254,14 @@ mod tests {
             ];
             args.retain(|(k, _)| *k != name);
             args.push((name, v));
-            let resp = plan(p, T, Some(&state), &config(p, T, &args)).await.unwrap();
+            let resp = plan(p, T, Some(&state), &config(p, T, &args))
+                .await
+                .unwrap();
             assert!(crate::plan::replaces_for(&resp, name), "{name}");
-            assert!(!attr(&resp.planned_state, "hex").is_known(), "{name}: the replacement gets new bytes");
+            assert!(
+                !attr(&resp.planned_state, "hex").is_known(),
+                "{name}: the replacement gets new bytes"
+            );
         }
         delete(p, T, &state, &cfg).await;
     }
@@ -254,11 +292,19 @@ mod tests {
             (Value::int(0), "at least 1"),
             (Value::int(-3), "at least 1"),
             (Value::int(1 << 20), "at most 4096"),
-            (Value::Number(infra_core::Number::parse("1.5").unwrap()), "whole number"),
+            (
+                Value::Number(infra_core::Number::parse("1.5").unwrap()),
+                "whole number",
+            ),
         ] {
-            let d = plan(p, T, None, &config(p, T, &[("byte_length", v)])).await.unwrap_err();
+            let d = plan(p, T, None, &config(p, T, &[("byte_length", v)]))
+                .await
+                .unwrap_err();
             let text = messages(&d);
-            assert!(text.contains("`byte_length`") && text.contains(fragment), "{text}");
+            assert!(
+                text.contains("`byte_length`") && text.contains(fragment),
+                "{text}"
+            );
         }
     }
 }

@@ -23,7 +23,9 @@ use infra_core::{Diagnostic, Diagnostics, Type, Value};
 use infra_provider::{AttributeSchema, BlockSchema, PlanRequest, PlanResponse, ResourceSchema};
 
 use super::{import_error, keeper_rules, keepers_schema, validate_keepers};
-use crate::attrs::{collect, int, null_string_map, obj, object, opt_string, optional, required, string, Field};
+use crate::attrs::{
+    collect, int, null_string_map, obj, object, opt_string, optional, required, string, Field,
+};
 use crate::framework::{ManagedResource, OpContext};
 use crate::plan::{plan_with_rules, proposed_attrs};
 use crate::rng::{OsRandom, RandomSource, SeededRandom};
@@ -74,7 +76,10 @@ impl ManagedResource for RandomInteger {
                         .force_new()
                         .describe("A custom seed to always produce the same value."),
                 )
-                .attr("result", AttributeSchema::computed(Type::Number).describe("The random integer result."))
+                .attr(
+                    "result",
+                    AttributeSchema::computed(Type::Number).describe("The random integer result."),
+                )
                 .attr(
                     "id",
                     AttributeSchema::computed(Type::String)
@@ -102,7 +107,12 @@ impl ManagedResource for RandomInteger {
     }
 
     fn plan(&self, schema: &BlockSchema, req: &PlanRequest) -> Result<PlanResponse, Diagnostics> {
-        Ok(plan_with_rules(schema, req, proposed_attrs(req), &keeper_rules()))
+        Ok(plan_with_rules(
+            schema,
+            req,
+            proposed_attrs(req),
+            &keeper_rules(),
+        ))
     }
 
     async fn create(&self, _ctx: &OpContext, planned: &Value) -> Result<Value, Diagnostics> {
@@ -132,7 +142,9 @@ impl ManagedResource for RandomInteger {
         let mut nums = [0i64; 3];
         for ((n, s), name) in nums.iter_mut().zip(&parts).zip(["result", "min", "max"]) {
             *n = s.trim().parse().map_err(|_| {
-                import_error(format!("The {name} {s:?} in the import id {id:?} is not a whole number."))
+                import_error(format!(
+                    "The {name} {s:?} in the import id {id:?} is not a whole number."
+                ))
             })?;
         }
         let [result, min, max] = nums;
@@ -176,7 +188,11 @@ mod tests {
         let p = p.as_ref();
         let cfg = config(p, T, &[("min", Value::int(1)), ("max", Value::int(6))]);
         let state = create(p, T, &cfg).await;
-        let n = attr(&state, "result").as_number().unwrap().to_i64().unwrap();
+        let n = attr(&state, "result")
+            .as_number()
+            .unwrap()
+            .to_i64()
+            .unwrap();
         assert!((1..=6).contains(&n));
         assert_eq!(str_attr(&state, "id"), n.to_string());
 
@@ -197,7 +213,11 @@ mod tests {
         let cfg = config(
             p,
             T,
-            &[("min", Value::int(1)), ("max", Value::int(1_000_000)), ("seed", Value::string("listener-1"))],
+            &[
+                ("min", Value::int(1)),
+                ("max", Value::int(1_000_000)),
+                ("seed", Value::string("listener-1")),
+            ],
         );
         let first = create(p, T, &cfg).await;
         for _ in 0..5 {
@@ -207,7 +227,11 @@ mod tests {
         let other = config(
             p,
             T,
-            &[("min", Value::int(1)), ("max", Value::int(1_000_000)), ("seed", Value::string("listener-2"))],
+            &[
+                ("min", Value::int(1)),
+                ("max", Value::int(1_000_000)),
+                ("seed", Value::string("listener-2")),
+            ],
         );
         let other = create(p, T, &other).await;
         assert_ne!(attr(&other, "result"), attr(&first, "result"));
@@ -220,7 +244,10 @@ mod tests {
         let cfg = config(p, T, &[("min", Value::int(10)), ("max", Value::int(1))]);
         let d = plan(p, T, None, &cfg).await.unwrap_err();
         let text = messages(&d);
-        assert!(text.contains("`min` = 10") && text.contains("`max` = 1"), "{text}");
+        assert!(
+            text.contains("`min` = 10") && text.contains("`max` = 1"),
+            "{text}"
+        );
         // And again at apply, should an unknown bound have hidden it during planning.
         let d = apply(p, T, None, Some(&cfg), &cfg).await.unwrap_err();
         assert!(messages(&d).contains("`min`"));

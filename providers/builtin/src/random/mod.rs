@@ -36,13 +36,18 @@ pub(crate) fn provider() -> Arc<dyn Provider> {
 fn keepers_schema() -> AttributeSchema {
     AttributeSchema::optional(Type::map(Type::String))
         .force_new()
-        .describe("Arbitrary map of values that, when changed, will trigger recreation of the resource.")
+        .describe(
+            "Arbitrary map of values that, when changed, will trigger recreation of the resource.",
+        )
 }
 
 /// The plan rules shared by the random resources: `keepers` replaces only when a non-null
 /// value changes.
 fn keeper_rules() -> PlanRules {
-    PlanRules { lenient_maps: &["keepers"], ..PlanRules::default() }
+    PlanRules {
+        lenient_maps: &["keepers"],
+        ..PlanRules::default()
+    }
 }
 
 /// Checks `keepers`.
@@ -56,11 +61,17 @@ fn bounded_int(diags: &mut Diagnostics, m: &Attrs, name: &str, min: i64, max: i6
     let f = collect(diags, int(m, name));
     if let Field::Known(v) = f {
         if v < min {
-            diags.push(invalid(name, format!("the value must be at least {min}, but it is {v}.")));
+            diags.push(invalid(
+                name,
+                format!("the value must be at least {min}, but it is {v}."),
+            ));
             return Field::Unknown;
         }
         if v > max {
-            diags.push(invalid(name, format!("the value must be at most {max}, but it is {v}.")));
+            diags.push(invalid(
+                name,
+                format!("the value must be at most {max}, but it is {v}."),
+            ));
             return Field::Unknown;
         }
     }

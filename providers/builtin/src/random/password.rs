@@ -109,7 +109,11 @@ mod tests {
     async fn lifecycle_with_a_verifiable_hash() {
         let p = crate::random::provider();
         let p = p.as_ref();
-        let cfg = config(p, T, &[("length", Value::int(20)), ("min_special", Value::int(2))]);
+        let cfg = config(
+            p,
+            T,
+            &[("length", Value::int(20)), ("min_special", Value::int(2))],
+        );
         let state = create(p, T, &cfg).await;
         let result = str_attr(&state, "result");
         assert_eq!(result.chars().count(), 20);
@@ -124,7 +128,11 @@ mod tests {
         let keepers = config(
             p,
             T,
-            &[("length", Value::int(20)), ("min_special", Value::int(2)), ("keepers", string_map(&[("rotate", "1")]))],
+            &[
+                ("length", Value::int(20)),
+                ("min_special", Value::int(2)),
+                ("keepers", string_map(&[("rotate", "1")])),
+            ],
         );
         let resp = plan(p, T, Some(&state), &keepers).await.unwrap();
         assert!(crate::plan::replaces_for(&resp, "keepers"));

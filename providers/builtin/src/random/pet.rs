@@ -34,7 +34,11 @@ pub(crate) struct RandomPet;
 const MAX_WORDS: i64 = 1000;
 
 /// A pet name of `words` (>= 1) words.
-fn pet_name(words: usize, separator: &str, rng: &mut dyn RandomSource) -> Result<String, Diagnostics> {
+fn pet_name(
+    words: usize,
+    separator: &str,
+    rng: &mut dyn RandomSource,
+) -> Result<String, Diagnostics> {
     let mut pick = |list: &[&'static str]| rng.index(list.len()).map(|i| list[i]);
     let mut parts = Vec::with_capacity(words);
     for _ in 2..words {
@@ -66,15 +70,22 @@ impl ManagedResource for RandomPet {
                 )
                 .attr(
                     "prefix",
-                    AttributeSchema::optional(Type::String).force_new().describe("A string to prefix the name with."),
+                    AttributeSchema::optional(Type::String)
+                        .force_new()
+                        .describe("A string to prefix the name with."),
                 )
                 .attr(
                     "separator",
                     AttributeSchema::optional_computed(Type::String)
                         .force_new()
-                        .describe("The character to separate words in the pet name. Defaults to \"-\"."),
+                        .describe(
+                            "The character to separate words in the pet name. Defaults to \"-\".",
+                        ),
                 )
-                .attr("id", AttributeSchema::computed(Type::String).describe("The random pet name.")),
+                .attr(
+                    "id",
+                    AttributeSchema::computed(Type::String).describe("The random pet name."),
+                ),
         }
     }
 
@@ -100,9 +111,14 @@ impl ManagedResource for RandomPet {
     async fn create(&self, _ctx: &OpContext, planned: &Value) -> Result<Value, Diagnostics> {
         let mut m = object(planned)?.clone();
         let words = optional(int(&m, "length")?, "length")?.unwrap_or(2);
-        let separator = optional(string(&m, "separator")?, "separator")?.unwrap_or_else(|| "-".into());
+        let separator =
+            optional(string(&m, "separator")?, "separator")?.unwrap_or_else(|| "-".into());
         let prefix = optional(string(&m, "prefix")?, "prefix")?.unwrap_or_default();
-        let mut name = pet_name(usize::try_from(words).unwrap_or(1).max(1), &separator, &mut OsRandom)?;
+        let mut name = pet_name(
+            usize::try_from(words).unwrap_or(1).max(1),
+            &separator,
+            &mut OsRandom,
+        )?;
         if !prefix.is_empty() {
             name = format!("{prefix}{separator}{name}");
         }
@@ -133,8 +149,14 @@ mod tests {
         let four = pet_name(4, "_", &mut rng).unwrap();
         let words: Vec<&str> = four.split('_').collect();
         assert_eq!(words.len(), 4);
-        assert!(ADVERBS.contains(&words[0]) && ADVERBS.contains(&words[1]), "{four}");
-        assert!(ADJECTIVES.contains(&words[2]) && NAMES.contains(&words[3]), "{four}");
+        assert!(
+            ADVERBS.contains(&words[0]) && ADVERBS.contains(&words[1]),
+            "{four}"
+        );
+        assert!(
+            ADJECTIVES.contains(&words[2]) && NAMES.contains(&words[3]),
+            "{four}"
+        );
     }
 
     #[tokio::test]
@@ -147,11 +169,23 @@ mod tests {
         assert_eq!(str_attr(&planned, "separator"), "-");
 
         let state = create(p, T, &cfg).await;
-        assert_eq!(str_attr(&state, "id").split('-').count(), 2, "{}", str_attr(&state, "id"));
+        assert_eq!(
+            str_attr(&state, "id").split('-').count(),
+            2,
+            "{}",
+            str_attr(&state, "id")
+        );
         assert_eq!(p.read(T, &state).await.unwrap().as_ref(), Some(&state));
         assert_no_op(p, T, &state, &cfg).await;
 
-        let resp = plan(p, T, Some(&state), &config(p, T, &[("separator", Value::string("_"))])).await.unwrap();
+        let resp = plan(
+            p,
+            T,
+            Some(&state),
+            &config(p, T, &[("separator", Value::string("_"))]),
+        )
+        .await
+        .unwrap();
         assert!(crate::plan::replaces_for(&resp, "separator"));
         assert!(!attr(&resp.planned_state, "id").is_known());
         delete(p, T, &state, &cfg).await;
@@ -164,7 +198,11 @@ mod tests {
         let cfg = config(
             p,
             T,
-            &[("prefix", Value::string("logs")), ("length", Value::int(3)), ("separator", Value::string("."))],
+            &[
+                ("prefix", Value::string("logs")),
+                ("length", Value::int(3)),
+                ("separator", Value::string(".")),
+            ],
         );
         let state = create(p, T, &cfg).await;
         let id = str_attr(&state, "id");
@@ -176,7 +214,9 @@ mod tests {
     async fn length_must_be_positive() {
         let p = crate::random::provider();
         let p = p.as_ref();
-        let d = plan(p, T, None, &config(p, T, &[("length", Value::int(0))])).await.unwrap_err();
+        let d = plan(p, T, None, &config(p, T, &[("length", Value::int(0))]))
+            .await
+            .unwrap_err();
         assert!(messages(&d).contains("`length`"), "{}", messages(&d));
         assert!(p.import(T, "happy-cat").await.is_err());
     }

@@ -27,7 +27,9 @@ use infra_core::{Diagnostic, Diagnostics, Type, Value};
 use infra_provider::{AttributeSchema, BlockSchema, PlanRequest, PlanResponse, ResourceSchema};
 
 use super::{bounded_int, keeper_rules, keepers_schema, validate_keepers};
-use crate::attrs::{boolean, collect, get, int, invalid, object, optional, required, string, Attrs, Field};
+use crate::attrs::{
+    boolean, collect, get, int, invalid, object, optional, required, string, Attrs, Field,
+};
 use crate::framework::{ManagedResource, OpContext};
 use crate::plan::{plan_with_rules, proposed_attrs};
 use crate::rng::{OsRandom, RandomSource};
@@ -45,8 +47,16 @@ const CLASSES: [&str; 4] = ["upper", "lower", "numeric", "special"];
 /// The schema of `random_string` (and, with `sensitive`, of `random_password` before its
 /// `bcrypt_hash`).
 pub(super) fn string_schema(sensitive: bool) -> BlockSchema {
-    let flag = |d: &str| AttributeSchema::optional_computed(Type::Bool).force_new().describe(d);
-    let min = |d: &str| AttributeSchema::optional_computed(Type::Number).force_new().describe(d);
+    let flag = |d: &str| {
+        AttributeSchema::optional_computed(Type::Bool)
+            .force_new()
+            .describe(d)
+    };
+    let min = |d: &str| {
+        AttributeSchema::optional_computed(Type::Number)
+            .force_new()
+            .describe(d)
+    };
     BlockSchema::default()
         .attr("keepers", keepers_schema())
         .attr(
@@ -93,9 +103,20 @@ pub(super) fn validate_string(obj: &Value) -> Diagnostics {
     };
     validate_keepers(&mut diags, m);
     let length = bounded_int(&mut diags, m, "length", 1, MAX_LENGTH);
-    let mins: Vec<Field<i64>> = MINS.iter().map(|n| bounded_int(&mut diags, m, n, 0, MAX_LENGTH)).collect();
-    let known_mins: Option<Vec<i64>> =
-        mins.iter().map(|f| if f.is_null() { Some(0) } else { f.clone().known() }).collect();
+    let mins: Vec<Field<i64>> = MINS
+        .iter()
+        .map(|n| bounded_int(&mut diags, m, n, 0, MAX_LENGTH))
+        .collect();
+    let known_mins: Option<Vec<i64>> = mins
+        .iter()
+        .map(|f| {
+            if f.is_null() {
+                Some(0)
+            } else {
+                f.clone().known()
+            }
+        })
+        .collect();
     let sum_mins = known_mins.map(|v| v.iter().sum::<i64>());
     if let (Field::Known(length), Some(sum)) = (&length, sum_mins) {
         if *length < sum {
@@ -127,8 +148,15 @@ pub(super) fn validate_string(obj: &Value) -> Diagnostics {
         (Field::Null, Field::Null) => Some(true),
         (Field::Null, n) | (n, _) => n.clone().known(),
     };
-    let classes = [flag("upper", &mut diags), flag("lower", &mut diags), numeric_on, flag("special", &mut diags)];
-    if let (Field::Known(length), Some(sum), true) = (length, sum_mins, classes.iter().all(|c| *c == Some(false))) {
+    let classes = [
+        flag("upper", &mut diags),
+        flag("lower", &mut diags),
+        numeric_on,
+        flag("special", &mut diags),
+    ];
+    if let (Field::Known(length), Some(sum), true) =
+        (length, sum_mins, classes.iter().all(|c| *c == Some(false)))
+    {
         if length > sum {
             diags.push(Diagnostic::error(
                 "Invalid attribute combination",
@@ -142,10 +170,16 @@ pub(super) fn validate_string(obj: &Value) -> Diagnostics {
 
 /// Plans a `random_string` or `random_password`: defaults, `number`/`numeric` kept equal, and
 /// the result kept until something forces a replacement.
-pub(super) fn plan_string(schema: &BlockSchema, req: &PlanRequest) -> Result<PlanResponse, Diagnostics> {
+pub(super) fn plan_string(
+    schema: &BlockSchema,
+    req: &PlanRequest,
+) -> Result<PlanResponse, Diagnostics> {
     let config = req.config.entries().cloned().unwrap_or_default();
     // Both null: true. One null: the other's value (which may still be unknown).
-    let (number, numeric) = (get(&config, "number").clone(), get(&config, "numeric").clone());
+    let (number, numeric) = (
+        get(&config, "number").clone(),
+        get(&config, "numeric").clone(),
+    );
     let synced = match (number.is_null(), numeric.is_null()) {
         (true, true) => Value::Bool(true),
         (true, false) => numeric,
@@ -166,12 +200,18 @@ pub(super) fn plan_string(schema: &BlockSchema, req: &PlanRequest) -> Result<Pla
 /// Generates the string a planned `random_string` or `random_password` asks for.
 pub(super) fn generate(m: &Attrs, rng: &mut dyn RandomSource) -> Result<String, Diagnostics> {
     let length = required(int(m, "length")?, "length")?;
-    let flag = |name: &str| -> Result<bool, Diagnostics> { Ok(optional(boolean(m, name)?, name)?.unwrap_or(true)) };
+    let flag = |name: &str| -> Result<bool, Diagnostics> {
+        Ok(optional(boolean(m, name)?, name)?.unwrap_or(true))
+    };
     let specials = optional(string(m, "override_special")?, "override_special")?
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| DEFAULT_SPECIAL.to_string());
-    let sets: [Vec<char>; 4] =
-        [UPPER.chars().collect(), LOWER.chars().collect(), DIGITS.chars().collect(), specials.chars().collect()];
+    let sets: [Vec<char>; 4] = [
+        UPPER.chars().collect(),
+        LOWER.chars().collect(),
+        DIGITS.chars().collect(),
+        specials.chars().collect(),
+    ];
     let mut pool: Vec<char> = Vec::new();
     for (set, class) in sets.iter().zip(CLASSES) {
         if flag(class)? {
@@ -185,9 +225,15 @@ pub(super) fn generate(m: &Attrs, rng: &mut dyn RandomSource) -> Result<String, 
             out.push(set[rng.index(set.len())?]);
         }
     }
-    let rest = usize::try_from(length).unwrap_or(0).saturating_sub(out.len());
+    let rest = usize::try_from(length)
+        .unwrap_or(0)
+        .saturating_sub(out.len());
     if rest > 0 && pool.is_empty() {
-        return Err(invalid("length", "no character class is enabled to fill the string with.").into());
+        return Err(invalid(
+            "length",
+            "no character class is enabled to fill the string with.",
+        )
+        .into());
     }
     for _ in 0..rest {
         out.push(pool[rng.index(pool.len())?]);
@@ -204,7 +250,10 @@ pub(super) fn generate(m: &Attrs, rng: &mut dyn RandomSource) -> Result<String, 
 pub(super) fn imported(result: &str) -> Attrs {
     let mut m = Attrs::new();
     m.insert("keepers".into(), crate::attrs::null_string_map());
-    m.insert("length".into(), Value::int(i64::try_from(result.chars().count()).unwrap_or(i64::MAX)));
+    m.insert(
+        "length".into(),
+        Value::int(i64::try_from(result.chars().count()).unwrap_or(i64::MAX)),
+    );
     for flag in ["special", "upper", "lower", "number", "numeric"] {
         m.insert(flag.into(), Value::Bool(true));
     }
@@ -223,7 +272,10 @@ impl ManagedResource for RandomString {
     }
 
     fn schema(&self) -> ResourceSchema {
-        ResourceSchema { version: 2, block: string_schema(false) }
+        ResourceSchema {
+            version: 2,
+            block: string_schema(false),
+        }
     }
 
     fn validate(&self, obj: &Value) -> Diagnostics {
@@ -260,7 +312,10 @@ mod tests {
     const T: &str = "random_string";
 
     fn attrs(pairs: &[(&str, Value)]) -> Attrs {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
     }
 
     #[test]
@@ -276,8 +331,15 @@ mod tests {
             ]);
             let s = generate(&m, &mut rng).unwrap();
             assert_eq!(s.chars().count(), 12);
-            assert!(s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "{s}");
-            assert!(s.chars().filter(char::is_ascii_uppercase).count() >= 3, "{s}");
+            assert!(
+                s.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()),
+                "{s}"
+            );
+            assert!(
+                s.chars().filter(char::is_ascii_uppercase).count() >= 3,
+                "{s}"
+            );
             assert!(s.chars().filter(char::is_ascii_digit).count() >= 4, "{s}");
         }
         let m = attrs(&[
@@ -296,8 +358,15 @@ mod tests {
     async fn lifecycle() {
         let p = crate::random::provider();
         let p = p.as_ref();
-        let cfg = config(p, T, &[("length", Value::int(16)), ("special", Value::Bool(false))]);
-        let planned = testutil::plan(p, T, None, &cfg).await.unwrap().planned_state;
+        let cfg = config(
+            p,
+            T,
+            &[("length", Value::int(16)), ("special", Value::Bool(false))],
+        );
+        let planned = testutil::plan(p, T, None, &cfg)
+            .await
+            .unwrap()
+            .planned_state;
         assert_eq!(attr(&planned, "upper"), &Value::Bool(true));
         assert_eq!(attr(&planned, "min_lower"), &Value::int(0));
         assert_eq!(attr(&planned, "number"), &Value::Bool(true));
@@ -306,19 +375,33 @@ mod tests {
         let state = create(p, T, &cfg).await;
         let result = str_attr(&state, "result");
         assert_eq!(result.len(), 16);
-        assert!(result.chars().all(|c| c.is_ascii_alphanumeric()), "{result}");
+        assert!(
+            result.chars().all(|c| c.is_ascii_alphanumeric()),
+            "{result}"
+        );
         assert_eq!(str_attr(&state, "id"), result);
 
         assert_eq!(p.read(T, &state).await.unwrap().as_ref(), Some(&state));
         assert_no_op(p, T, &state, &cfg).await;
 
-        let longer = config(p, T, &[("length", Value::int(17)), ("special", Value::Bool(false))]);
+        let longer = config(
+            p,
+            T,
+            &[("length", Value::int(17)), ("special", Value::Bool(false))],
+        );
         let resp = testutil::plan(p, T, Some(&state), &longer).await.unwrap();
         assert!(crate::plan::replaces_for(&resp, "length"));
         assert!(!attr(&resp.planned_state, "result").is_known());
 
         // Dropping `special = false` goes back to the default, true: a replacement.
-        let resp = testutil::plan(p, T, Some(&state), &config(p, T, &[("length", Value::int(16))])).await.unwrap();
+        let resp = testutil::plan(
+            p,
+            T,
+            Some(&state),
+            &config(p, T, &[("length", Value::int(16))]),
+        )
+        .await
+        .unwrap();
         assert!(crate::plan::replaces_for(&resp, "special"));
 
         delete(p, T, &state, &cfg).await;
@@ -328,26 +411,65 @@ mod tests {
     async fn number_follows_numeric() {
         let p = crate::random::provider();
         let p = p.as_ref();
-        let cfg = config(p, T, &[("length", Value::int(8)), ("numeric", Value::Bool(false))]);
+        let cfg = config(
+            p,
+            T,
+            &[("length", Value::int(8)), ("numeric", Value::Bool(false))],
+        );
         let state = create(p, T, &cfg).await;
         assert_eq!(attr(&state, "number"), &Value::Bool(false));
-        assert!(!str_attr(&state, "result").chars().any(|c| c.is_ascii_digit()));
+        assert!(!str_attr(&state, "result")
+            .chars()
+            .any(|c| c.is_ascii_digit()));
         assert_no_op(p, T, &state, &cfg).await;
 
-        let both =
-            config(p, T, &[("length", Value::int(8)), ("numeric", Value::Bool(false)), ("number", Value::Bool(true))]);
+        let both = config(
+            p,
+            T,
+            &[
+                ("length", Value::int(8)),
+                ("numeric", Value::Bool(false)),
+                ("number", Value::Bool(true)),
+            ],
+        );
         let d = testutil::plan(p, T, None, &both).await.unwrap_err();
-        assert!(messages(&d).contains("`number` and `numeric`"), "{}", messages(&d));
+        assert!(
+            messages(&d).contains("`number` and `numeric`"),
+            "{}",
+            messages(&d)
+        );
     }
 
     #[tokio::test]
     async fn override_special_from_empty_to_null_keeps_the_string() {
         let p = crate::random::provider();
         let p = p.as_ref();
-        let state =
-            create(p, T, &config(p, T, &[("length", Value::int(8)), ("override_special", Value::string(""))])).await;
-        let resp = testutil::plan(p, T, Some(&state), &config(p, T, &[("length", Value::int(8))])).await.unwrap();
-        assert!(resp.requires_replace.is_empty(), "{:?}", resp.requires_replace);
+        let state = create(
+            p,
+            T,
+            &config(
+                p,
+                T,
+                &[
+                    ("length", Value::int(8)),
+                    ("override_special", Value::string("")),
+                ],
+            ),
+        )
+        .await;
+        let resp = testutil::plan(
+            p,
+            T,
+            Some(&state),
+            &config(p, T, &[("length", Value::int(8))]),
+        )
+        .await
+        .unwrap();
+        assert!(
+            resp.requires_replace.is_empty(),
+            "{:?}",
+            resp.requires_replace
+        );
     }
 
     #[tokio::test]
@@ -356,12 +478,22 @@ mod tests {
         let p = p.as_ref();
         let f = |b: bool| Value::Bool(b);
         let cases: Vec<(Vec<(&str, Value)>, &str)> = vec![
-            (vec![("length", Value::int(0))], "`length`: the value must be at least 1"),
             (
-                vec![("length", Value::int(3)), ("min_upper", Value::int(2)), ("min_lower", Value::int(2))],
+                vec![("length", Value::int(0))],
+                "`length`: the value must be at least 1",
+            ),
+            (
+                vec![
+                    ("length", Value::int(3)),
+                    ("min_upper", Value::int(2)),
+                    ("min_lower", Value::int(2)),
+                ],
                 "(3) must be at least",
             ),
-            (vec![("length", Value::int(3)), ("min_special", Value::int(-1))], "`min_special`"),
+            (
+                vec![("length", Value::int(3)), ("min_special", Value::int(-1))],
+                "`min_special`",
+            ),
             (
                 vec![
                     ("length", Value::int(3)),
@@ -375,8 +507,14 @@ mod tests {
             (vec![("length", Value::int(i64::MAX))], "at most"),
         ];
         for (args, fragment) in cases {
-            let d = testutil::plan(p, T, None, &config(p, T, &args)).await.unwrap_err();
-            assert!(messages(&d).contains(fragment), "{fragment}: {}", messages(&d));
+            let d = testutil::plan(p, T, None, &config(p, T, &args))
+                .await
+                .unwrap_err();
+            assert!(
+                messages(&d).contains(fragment),
+                "{fragment}: {}",
+                messages(&d)
+            );
         }
         // Minimums alone may fill the string even with every class off.
         let ok = config(

@@ -20,7 +20,9 @@
 
 use async_trait::async_trait;
 use infra_core::{Diagnostic, Diagnostics, Type, Value};
-use infra_provider::{AttrPath, AttributeSchema, BlockSchema, PlanRequest, PlanResponse, ResourceSchema};
+use infra_provider::{
+    AttrPath, AttributeSchema, BlockSchema, PlanRequest, PlanResponse, ResourceSchema,
+};
 
 use crate::attrs::{get, obj, object, Attrs};
 use crate::framework::{ManagedResource, OpContext};
@@ -67,22 +69,33 @@ impl ManagedResource for TerraformData {
             block: BlockSchema::default()
                 .attr(
                     "input",
-                    AttributeSchema::optional(Type::Dynamic).describe("A value to store; copied to `output`."),
+                    AttributeSchema::optional(Type::Dynamic)
+                        .describe("A value to store; copied to `output`."),
                 )
-                .attr("output", AttributeSchema::computed(Type::Dynamic).describe("The `input` as of the last apply."))
+                .attr(
+                    "output",
+                    AttributeSchema::computed(Type::Dynamic)
+                        .describe("The `input` as of the last apply."),
+                )
                 .attr(
                     "triggers_replace",
                     AttributeSchema::optional(Type::Dynamic)
                         .force_new()
                         .describe("A value whose change replaces the resource."),
                 )
-                .attr("id", AttributeSchema::computed(Type::String).describe("A random UUID set at create time.")),
+                .attr(
+                    "id",
+                    AttributeSchema::computed(Type::String)
+                        .describe("A random UUID set at create time."),
+                ),
         }
     }
 
     fn validate_config(&self, config: &Value) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        let Some(m) = config.entries() else { return diags };
+        let Some(m) = config.entries() else {
+            return diags;
+        };
         for name in ["id", "output"] {
             if !get(m, name).is_null() {
                 diags.push(Diagnostic::error(
@@ -105,7 +118,12 @@ impl ManagedResource for TerraformData {
                 planned.insert("id".into(), Value::Unknown(Type::String));
                 planned.insert("output".into(), planned_output(&input));
             }
-            Some(prior) if !raw_equal(get(prior, "triggers_replace"), get(&planned, "triggers_replace")) => {
+            Some(prior)
+                if !raw_equal(
+                    get(prior, "triggers_replace"),
+                    get(&planned, "triggers_replace"),
+                ) =>
+            {
                 requires_replace.push(AttrPath::attr("triggers_replace"));
                 planned.insert("id".into(), Value::Unknown(Type::String));
                 planned.insert("output".into(), planned_output(&input));
@@ -115,14 +133,22 @@ impl ManagedResource for TerraformData {
             }
             Some(_) => {}
         }
-        Ok(PlanResponse { planned_state: Value::Object(planned), requires_replace })
+        Ok(PlanResponse {
+            planned_state: Value::Object(planned),
+            requires_replace,
+        })
     }
 
     async fn create(&self, _ctx: &OpContext, planned: &Value) -> Result<Value, Diagnostics> {
         complete(planned)
     }
 
-    async fn update(&self, _ctx: &OpContext, _prior: &Value, planned: &Value) -> Result<Value, Diagnostics> {
+    async fn update(
+        &self,
+        _ctx: &OpContext,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Value, Diagnostics> {
         complete(planned)
     }
 
@@ -148,7 +174,14 @@ mod tests {
     async fn lifecycle() {
         let p = crate::terraform::provider();
         let p = p.as_ref();
-        let cfg = config(p, T, &[("input", Value::string("v1")), ("triggers_replace", Value::string("t1"))]);
+        let cfg = config(
+            p,
+            T,
+            &[
+                ("input", Value::string("v1")),
+                ("triggers_replace", Value::string("t1")),
+            ],
+        );
         let planned = plan(p, T, None, &cfg).await.unwrap();
         assert!(!attr(&planned.planned_state, "output").is_known());
         let state = create(p, T, &cfg).await;
@@ -158,17 +191,34 @@ mod tests {
         assert_no_op(p, T, &state, &cfg).await;
 
         // A new input updates in place; the output follows at apply.
-        let cfg2 = config(p, T, &[("input", Value::string("v2")), ("triggers_replace", Value::string("t1"))]);
+        let cfg2 = config(
+            p,
+            T,
+            &[
+                ("input", Value::string("v2")),
+                ("triggers_replace", Value::string("t1")),
+            ],
+        );
         let resp = plan(p, T, Some(&state), &cfg2).await.unwrap();
         assert!(resp.requires_replace.is_empty());
         assert!(!attr(&resp.planned_state, "output").is_known());
         assert_eq!(attr(&resp.planned_state, "id"), attr(&state, "id"));
-        let updated = apply(p, T, Some(&state), Some(&resp.planned_state), &cfg2).await.unwrap().unwrap();
+        let updated = apply(p, T, Some(&state), Some(&resp.planned_state), &cfg2)
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!(attr(&updated, "output"), &Value::string("v2"));
         assert_eq!(attr(&updated, "id"), attr(&state, "id"));
 
         // A new trigger replaces.
-        let cfg3 = config(p, T, &[("input", Value::string("v2")), ("triggers_replace", Value::string("t2"))]);
+        let cfg3 = config(
+            p,
+            T,
+            &[
+                ("input", Value::string("v2")),
+                ("triggers_replace", Value::string("t2")),
+            ],
+        );
         let resp = plan(p, T, Some(&updated), &cfg3).await.unwrap();
         assert!(crate::plan::replaces_for(&resp, "triggers_replace"));
         assert!(!attr(&resp.planned_state, "id").is_known());

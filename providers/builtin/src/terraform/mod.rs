@@ -11,5 +11,8 @@ use crate::framework::BuiltinProvider;
 
 /// A fresh `terraform.io/builtin/terraform` provider.
 pub(crate) fn provider() -> Arc<dyn Provider> {
-    Arc::new(BuiltinProvider::new(vec![Box::new(data::TerraformData)], vec![]))
+    Arc::new(BuiltinProvider::new(
+        vec![Box::new(data::TerraformData)],
+        vec![],
+    ))
 }

@@ -34,22 +34,31 @@ pub(crate) fn parse_go_duration(s: &str) -> Result<Duration, String> {
         if int_part.is_empty() && frac_part.is_empty() {
             return Err(invalid());
         }
-        let unit_len = rest.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_len = rest
+            .find(|c: char| c == '.' || c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let (unit, r) = rest.split_at(unit_len);
         rest = r;
         if unit.is_empty() {
             return Err(format!("{s:?} has a number without a unit. Add one of ns, us, ms, s, m or h, as in \"30s\"."));
         }
-        let nanos_per_unit: u128 = match unit {
-            "ns" => 1,
-            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
-            "ms" => 1_000_000,
-            "s" => 1_000_000_000,
-            "m" => 60_000_000_000,
-            "h" => 3_600_000_000_000,
-            _ => return Err(format!("{s:?} has the unknown unit {unit:?}. Valid units are ns, us, ms, s, m and h.")),
+        let nanos_per_unit: u128 =
+            match unit {
+                "ns" => 1,
+                "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+                "ms" => 1_000_000,
+                "s" => 1_000_000_000,
+                "m" => 60_000_000_000,
+                "h" => 3_600_000_000_000,
+                _ => return Err(format!(
+                    "{s:?} has the unknown unit {unit:?}. Valid units are ns, us, ms, s, m and h."
+                )),
+            };
+        let int: u128 = if int_part.is_empty() {
+            0
+        } else {
+            int_part.parse().map_err(|_| too_long(s))?
         };
-        let int: u128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| too_long(s))? };
         let mut nanos = int.checked_mul(nanos_per_unit).ok_or_else(|| too_long(s))?;
         // Fractions are truncated to whole nanoseconds, as Go does.
         let mut scale: u128 = 1;
@@ -65,7 +74,9 @@ pub(crate) fn parse_go_duration(s: &str) -> Result<Duration, String> {
         }
     }
     if negative && total > 0 {
-        return Err(format!("{s:?} is negative; a duration must be zero or more."));
+        return Err(format!(
+            "{s:?} is negative; a duration must be zero or more."
+        ));
     }
     let secs = u64::try_from(total / 1_000_000_000).map_err(|_| too_long(s))?;
     Ok(Duration::new(secs, (total % 1_000_000_000) as u32))
@@ -119,6 +130,9 @@ mod tests {
         err("1 s", "unknown unit");
         err("-5s", "negative");
         err("2562048h", "longest duration");
-        err("99999999999999999999999999999999999999999h", "longest duration");
+        err(
+            "99999999999999999999999999999999999999999h",
+            "longest duration",
+        );
     }
 }

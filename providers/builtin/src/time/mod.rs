@@ -12,5 +12,8 @@ use crate::framework::BuiltinProvider;
 
 /// A fresh `hashicorp/time` provider.
 pub(crate) fn provider() -> Arc<dyn Provider> {
-    Arc::new(BuiltinProvider::new(vec![Box::new(sleep::TimeSleep)], vec![]))
+    Arc::new(BuiltinProvider::new(
+        vec![Box::new(sleep::TimeSleep)],
+        vec![],
+    ))
 }

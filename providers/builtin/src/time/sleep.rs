@@ -30,7 +30,8 @@ use infra_provider::{AttributeSchema, BlockSchema, PlanRequest, PlanResponse, Re
 use super::duration::parse_go_duration;
 use super::rfc3339;
 use crate::attrs::{
-    collect, invalid, null_string_map, obj, object, opt_string, optional, string, string_map, Attrs, Field,
+    collect, invalid, null_string_map, obj, object, opt_string, optional, string, string_map,
+    Attrs, Field,
 };
 use crate::framework::{invalid_import_id, ManagedResource, OpContext};
 use crate::plan::{plan_with_rules, proposed_attrs, PlanRules};
@@ -43,12 +44,17 @@ const DURATIONS: [&str; 2] = ["create_duration", "destroy_duration"];
 fn duration_of(m: &Attrs, name: &str) -> Result<Option<Duration>, Diagnostics> {
     match optional(string(m, name)?, name)? {
         None => Ok(None),
-        Some(s) => parse_go_duration(&s).map(Some).map_err(|e| duration_error(name, &e).into()),
+        Some(s) => parse_go_duration(&s)
+            .map(Some)
+            .map_err(|e| duration_error(name, &e).into()),
     }
 }
 
 fn duration_error(name: &str, why: &str) -> Diagnostic {
-    invalid(name, format!("{why} Use a number followed by a unit, such as \"30s\", \"5m\" or \"1m30s\"."))
+    invalid(
+        name,
+        format!("{why} Use a number followed by a unit, such as \"30s\", \"5m\" or \"1m30s\"."),
+    )
 }
 
 /// Waits `d`, unless the provider is stopped first.
@@ -124,7 +130,12 @@ impl ManagedResource for TimeSleep {
     }
 
     fn plan(&self, schema: &BlockSchema, req: &PlanRequest) -> Result<PlanResponse, Diagnostics> {
-        Ok(plan_with_rules(schema, req, proposed_attrs(req), &PlanRules::default()))
+        Ok(plan_with_rules(
+            schema,
+            req,
+            proposed_attrs(req),
+            &PlanRules::default(),
+        ))
     }
 
     async fn create(&self, ctx: &OpContext, planned: &Value) -> Result<Value, Diagnostics> {
@@ -173,11 +184,24 @@ impl ManagedResource for TimeSleep {
         }
         let non_empty = |s: &str| (!s.is_empty()).then_some(s.to_string());
         Ok(obj([
-            ("create_duration", opt_string(non_empty(parts[0]).as_deref())),
-            ("destroy_duration", opt_string(non_empty(parts[1]).as_deref())),
+            (
+                "create_duration",
+                opt_string(non_empty(parts[0]).as_deref()),
+            ),
+            (
+                "destroy_duration",
+                opt_string(non_empty(parts[1]).as_deref()),
+            ),
             // No triggers import as null rather than Terraform's `{}`, so that a configuration
             // without `triggers` does not plan a replacement right after the import.
-            ("triggers", if triggers.is_empty() { null_string_map() } else { Value::Map(Type::String, triggers) }),
+            (
+                "triggers",
+                if triggers.is_empty() {
+                    null_string_map()
+                } else {
+                    Value::Map(Type::String, triggers)
+                },
+            ),
             ("id", Value::string(rfc3339::now())),
         ]))
     }
@@ -230,11 +254,21 @@ mod tests {
         let resp = plan(p, T, Some(&state), &cfg2).await.unwrap();
         assert!(resp.requires_replace.is_empty());
         let start = Instant::now();
-        let updated = apply(p, T, Some(&state), Some(&resp.planned_state), &cfg2).await.unwrap().unwrap();
+        let updated = apply(p, T, Some(&state), Some(&resp.planned_state), &cfg2)
+            .await
+            .unwrap()
+            .unwrap();
         assert!(start.elapsed() < Duration::from_secs(1));
         assert_eq!(attr(&updated, "id"), attr(&state, "id"));
 
-        let cfg3 = config(p, T, &[("create_duration", Value::string("50ms")), ("triggers", string_map(&[("k", "2")]))]);
+        let cfg3 = config(
+            p,
+            T,
+            &[
+                ("create_duration", Value::string("50ms")),
+                ("triggers", string_map(&[("k", "2")])),
+            ],
+        );
         let resp = plan(p, T, Some(&state), &cfg3).await.unwrap();
         assert!(crate::plan::replaces_for(&resp, "triggers"));
         assert!(!attr(&resp.planned_state, "id").is_known());
@@ -255,14 +289,22 @@ mod tests {
             stopper.stop();
         });
         let start = Instant::now();
-        let err = apply(p.as_ref(), T, None, Some(&planned), &cfg).await.unwrap_err();
-        assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
+        let err = apply(p.as_ref(), T, None, Some(&planned), &cfg)
+            .await
+            .unwrap_err();
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            start.elapsed()
+        );
         assert_eq!(err.iter().next().unwrap().summary, "Interrupted");
         assert!(messages(&err).contains("create_duration"));
 
         // A stopped provider does not start new waits either.
         let start = Instant::now();
-        let err = apply(p.as_ref(), T, None, Some(&planned), &cfg).await.unwrap_err();
+        let err = apply(p.as_ref(), T, None, Some(&planned), &cfg)
+            .await
+            .unwrap_err();
         assert!(start.elapsed() < Duration::from_secs(1));
         assert_eq!(err.iter().next().unwrap().summary, "Interrupted");
     }
@@ -271,18 +313,28 @@ mod tests {
     async fn invalid_durations_are_diagnosed() {
         let p = crate::time::provider();
         let p = p.as_ref();
-        for (bad, fragment) in
-            [("soon", "not a valid duration"), ("30", "without a unit"), ("3d", "unknown unit"), ("-1s", "negative")]
-        {
+        for (bad, fragment) in [
+            ("soon", "not a valid duration"),
+            ("30", "without a unit"),
+            ("3d", "unknown unit"),
+            ("-1s", "negative"),
+        ] {
             let cfg = config(p, T, &[("create_duration", Value::string(bad))]);
             let d = plan(p, T, None, &cfg).await.unwrap_err();
             let text = messages(&d);
-            assert!(text.contains("Invalid attribute value") && text.contains("`create_duration`"), "{text}");
+            assert!(
+                text.contains("Invalid attribute value") && text.contains("`create_duration`"),
+                "{text}"
+            );
             assert!(text.contains(fragment), "{bad}: {text}");
         }
         let d = p.validate_resource(T, &config(p, T, &[]));
         assert!(messages(&d).contains("At least one of `create_duration` or `destroy_duration`"));
-        let unknown = config(p, T, &[("destroy_duration", Value::Unknown(infra_core::Type::String))]);
+        let unknown = config(
+            p,
+            T,
+            &[("destroy_duration", Value::Unknown(infra_core::Type::String))],
+        );
         assert!(p.validate_resource(T, &unknown).is_empty());
     }
 
