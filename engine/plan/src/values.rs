@@ -203,7 +203,7 @@ impl Scope for InstanceScope<'_> {
                     ),
                     Some(Expansion::ForEach(m)) => Value::Object(
                         m.keys()
-                            .map(|k| (k.clone(), self.state.module_object(&self.module.child(name, Some(InstanceKey::Str(k.clone())))))) 
+                            .map(|k| (k.clone(), self.state.module_object(&self.module.child(name, Some(InstanceKey::Str(k.clone()))))))
                             .collect(),
                     ),
                 };

@@ -42,18 +42,19 @@ pub(crate) fn parse_go_duration(s: &str) -> Result<Duration, String> {
         if unit.is_empty() {
             return Err(format!("{s:?} has a number without a unit. Add one of ns, us, ms, s, m or h, as in \"30s\"."));
         }
-        let nanos_per_unit: u128 =
-            match unit {
-                "ns" => 1,
-                "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
-                "ms" => 1_000_000,
-                "s" => 1_000_000_000,
-                "m" => 60_000_000_000,
-                "h" => 3_600_000_000_000,
-                _ => return Err(format!(
+        let nanos_per_unit: u128 = match unit {
+            "ns" => 1,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1_000,
+            "ms" => 1_000_000,
+            "s" => 1_000_000_000,
+            "m" => 60_000_000_000,
+            "h" => 3_600_000_000_000,
+            _ => {
+                return Err(format!(
                     "{s:?} has the unknown unit {unit:?}. Valid units are ns, us, ms, s, m and h."
-                )),
-            };
+                ))
+            }
+        };
         let int: u128 = if int_part.is_empty() {
             0
         } else {
