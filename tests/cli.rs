@@ -210,3 +210,18 @@ fn fmt_refuses_invalid_syntax_and_leaves_the_file_alone() {
         src
     );
 }
+
+#[test]
+fn validate_checks_resources_against_provider_schemas() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "main.tf",
+        "resource \"null_resource\" \"x\" {\n  trigers = {}\n}\nresource \"random_integer\" \"n\" {\n  min = 1\n}\nresource \"null_resourc\" \"y\" {}\n",
+    );
+    let (code, _, err) = run(infra().arg("validate").arg(dir.path()));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("Unsupported argument") && err.contains("Did you mean \"triggers\"?"), "{err}");
+    assert!(err.contains("Missing required argument") && err.contains("\"max\""), "{err}");
+    assert!(err.contains("Invalid resource type") && err.contains("Did you mean \"null_resource\"?"), "{err}");
+}

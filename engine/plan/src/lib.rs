@@ -16,6 +16,7 @@ pub mod prior;
 pub mod providers;
 pub mod render;
 mod resource;
+pub mod schema_check;
 pub mod state_values;
 mod targets;
 pub mod values;
