@@ -1,0 +1,13 @@
+//! The AWS provider against the AWS emulator (moto's server, see `moto.rs`): every resource's
+//! create, read, no-op plan, update in place, replacement, drift and out-of-band deletion, delete,
+//! import and intent lookup, plus the provider block, default tags and error reporting.
+//!
+//! One emulator serves the whole binary; each test works in a region of its own.
+
+mod moto;
+mod network;
+mod provider;
+mod routing;
+mod s3;
+mod security_group;
+mod support;
