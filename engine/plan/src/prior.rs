@@ -101,10 +101,23 @@ fn apply_moved_blocks(
 
 /// Terraform's implicit moves: a resource that gains `count` keeps its object as `[0]`; one
 /// that loses `count` keeps `[0]` as the single object.
-fn implicit_moves(
+fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>, moved_from: &mut MovedFrom) {
+    // Prior instances by configuration resource, built once (one pass over the state).
+    type Key = (Vec<String>, infra_core::addr::Mode, String, String);
+    let mut index: HashMap<Key, Vec<ResourceInstanceAddr>> = HashMap::new();
+    for a in by_addr.keys() {
+        let r = &a.resource;
+        index.entry((r.module.static_path(), r.mode, r.ty.clone(), r.name.clone())).or_default().push(a.clone());
+    }
+    let mut moves = Vec::new();
+    collect_implicit(c, &index, &mut moves);
+    rename_all(by_addr, moved_from, moves, true);
+}
+
+fn collect_implicit(
     c: &Config,
-    by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
-    moved_from: &mut MovedFrom,
+    index: &HashMap<(Vec<String>, infra_core::addr::Mode, String, String), Vec<ResourceInstanceAddr>>,
+    moves: &mut Vec<(ResourceInstanceAddr, ResourceInstanceAddr)>,
 ) {
     for r in c.module.resources.values() {
         let mode = match r.mode {
@@ -116,21 +129,13 @@ fn implicit_moves(
             (None, None) => (Some(InstanceKey::Int(0)), None),
             _ => continue,
         };
-        let moves: Vec<(ResourceInstanceAddr, ResourceInstanceAddr)> = by_addr
-            .keys()
-            .filter(|a| {
-                a.resource.module.static_path() == c.path
-                    && a.resource.mode == mode
-                    && a.resource.ty == r.ty
-                    && a.resource.name == r.name
-                    && a.key == from_key
-            })
-            .map(|a| (a.clone(), a.resource.instance(to_key.clone())))
-            .collect();
-        rename_all(by_addr, moved_from, moves, true);
+        let Some(instances) = index.get(&(c.path.clone(), mode, r.ty.clone(), r.name.clone())) else { continue };
+        for a in instances.iter().filter(|a| a.key == from_key) {
+            moves.push((a.clone(), a.resource.instance(to_key.clone())));
+        }
     }
     for child in c.children.values() {
-        implicit_moves(child, by_addr, moved_from);
+        collect_implicit(child, index, moves);
     }
 }
 
