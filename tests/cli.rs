@@ -221,7 +221,16 @@ fn validate_checks_resources_against_provider_schemas() {
     );
     let (code, _, err) = run(infra().arg("validate").arg(dir.path()));
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("Unsupported argument") && err.contains("Did you mean \"triggers\"?"), "{err}");
-    assert!(err.contains("Missing required argument") && err.contains("\"max\""), "{err}");
-    assert!(err.contains("Invalid resource type") && err.contains("Did you mean \"null_resource\"?"), "{err}");
+    assert!(
+        err.contains("Unsupported argument") && err.contains("Did you mean \"triggers\"?"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Missing required argument") && err.contains("\"max\""),
+        "{err}"
+    );
+    assert!(
+        err.contains("Invalid resource type") && err.contains("Did you mean \"null_resource\"?"),
+        "{err}"
+    );
 }

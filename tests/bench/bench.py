@@ -424,7 +424,10 @@ def run_sequence(tool: Tool, src: Path, d: Path, ops: list[str], selected: list[
 
 
 def bench(args, tools: dict[str, Tool], work: Path, report: dict, save) -> None:
+    """Runs are the outer loop: every case gets its first run before any gets its second, so a
+    long benchmark stopped early still covers every case."""
     ops = needed_ops(args.ops)
+    cases = []
     for n in args.sizes:
         for shape in args.shapes:
             src_dir = work / "src" / f"{shape}-{n}"
@@ -433,18 +436,24 @@ def bench(args, tools: dict[str, Tool], work: Path, report: dict, save) -> None:
             src.write_text(GENERATORS[shape](n))
             names = [t for t in args.tools if t in tools and (t == "infra" or n <= args.tf_max_size)]
             key = f"{shape}/{n}"
-            entry = report["cases"].setdefault(key, {"shape": shape, "size": n, "sha256": hashlib.sha256(src.read_bytes()).hexdigest(), "tools": {}})
-            for run in range(args.runs):
-                order = names if run % 2 == 0 else list(reversed(names))
-                for name in order:
-                    t0 = time.perf_counter()
-                    got = run_sequence(tools[name], src, work / "runs" / name / f"{shape}-{n}", ops, args.ops, args.timeout, n)
-                    per = entry["tools"].setdefault(name, {})
-                    for op, rec in got.items():
-                        per.setdefault(op, []).append(rec)
-                    brief = ", ".join(f"{op} {rec['seconds']:.2f}s{'' if rec['ok'] else '!'}" for op, rec in got.items())
-                    print(f"# {key} run {run + 1}/{args.runs} {name}: {brief} ({time.perf_counter() - t0:.0f}s with init)", file=sys.stderr)
-                    save()
+            report["cases"].setdefault(key, {"shape": shape, "size": n, "sha256": hashlib.sha256(src.read_bytes()).hexdigest(), "tools": {}})
+            cases.append((key, shape, n, src, names))
+    tf_runs = args.tf_runs if args.tf_runs is not None else args.runs
+    for run in range(max(args.runs, tf_runs)):
+        for key, shape, n, src, names in cases:
+            entry = report["cases"][key]
+            order = names if run % 2 == 0 else list(reversed(names))
+            for name in order:
+                if run >= (tf_runs if name == "terraform" else args.runs):
+                    continue
+                t0 = time.perf_counter()
+                got = run_sequence(tools[name], src, work / "runs" / name / f"{shape}-{n}", ops, args.ops, args.timeout, n)
+                per = entry["tools"].setdefault(name, {})
+                for op, rec in got.items():
+                    per.setdefault(op, []).append(rec)
+                brief = ", ".join(f"{op} {rec['seconds']:.2f}s{'' if rec['ok'] else '!'}" for op, rec in got.items())
+                print(f"# {key} run {run + 1} {name}: {brief} ({time.perf_counter() - t0:.0f}s with init)", file=sys.stderr)
+                save()
 
 
 def sched(args, infra: Tool, work: Path, report: dict, save) -> None:
@@ -496,8 +505,8 @@ def fmt_s(s: dict | None) -> str:
         return "failed"
     mark = "" if s["ok"] else " !"
     if len(s["runs"]) == 1:
-        return f"{s['median']:.3f}{mark}"
-    return f"{s['median']:.3f} ({s['min']:.3f}–{s['max']:.3f}){mark}"
+        return f"{s['median']:.3f} [1]{mark}"
+    return f"{s['median']:.3f} ({s['min']:.3f}–{s['max']:.3f}) [{len(s['runs'])}]{mark}"
 
 
 def fmt_mb(s: dict | None) -> str:
@@ -510,7 +519,7 @@ def markdown(report: dict) -> str:
     lines.append(f"## infra vs Terraform {TF_VERSION} (null provider {NULL_VERSION})")
     lines.append("")
     lines.append(f"{m['when']}, {m['cpus']} CPUs ({m['cpu']}), load average at start {m['loadavg']}; infra {report['infra_rev']}; "
-                 f"{report['runs']} runs per tool, alternating. Times in seconds: median (min–max); RSS: peak in MiB (largest over the runs). "
+                 f"{report['runs']} runs of infra and {report.get('tf_runs', report['runs'])} of Terraform planned, alternating (runs completed in brackets). Times in seconds: median (min–max) [runs]; RSS: peak in MiB (largest over the runs). "
                  "Ratio = infra time / Terraform time (speed-up ×). `!`: a run exited unexpectedly (see JSON).")
     lines.append("")
     lines.append("| shape | N | operation | infra s | Terraform s | infra/TF | infra RSS | TF RSS | RSS ratio |")
@@ -633,6 +642,7 @@ def main() -> int:
     ap.add_argument("--ops", type=csv(str, OPS), default=OPS, help=",".join(OPS))
     ap.add_argument("--tools", type=csv(str, ["infra", "terraform"]), default=["infra", "terraform"])
     ap.add_argument("--runs", type=int, default=3, help="runs per tool and case (default 3)")
+    ap.add_argument("--tf-runs", type=int, help="runs for Terraform (default: --runs); its applies at 3000 take minutes")
     ap.add_argument("--tf-max-size", type=int, default=3000, help="largest N Terraform runs at (default 3000)")
     ap.add_argument("--no-sched", action="store_true", help="skip the scheduling benchmark")
     ap.add_argument("--only-sched", action="store_true", help="run only the scheduling benchmark")
@@ -642,7 +652,11 @@ def main() -> int:
     ap.add_argument("--venv", help="a virtual environment with the two Terraform wheels")
     ap.add_argument("--work", default=str(CACHE / "bench-work"), help="scratch directory (default ~/.cache/infra/bench-work)")
     ap.add_argument("--out", help="JSON file for the raw figures (default tests/bench/results/bench-TIME.json)")
+    ap.add_argument("--report", metavar="JSON", help="only print the Markdown report of a JSON file of an earlier (or interrupted) run")
     args = ap.parse_args()
+    if args.report:
+        print(markdown(json.loads(Path(args.report).read_text())))
+        return 0
 
     work = Path(args.work).expanduser().resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -666,6 +680,7 @@ def main() -> int:
         "infra_binary": str(infra_bin),
         "terraform_binary": str(tools["terraform"].binary) if "terraform" in tools else None,
         "runs": args.runs,
+        "tf_runs": args.tf_runs if args.tf_runs is not None else args.runs,
         "tf_max_size": args.tf_max_size,
         "machine": {"when": dt.datetime.now().isoformat(timespec="seconds"), "cpus": os.cpu_count(), "cpu": cpu, "loadavg": " ".join(f"{x:.2f}" for x in os.getloadavg()), "python": platform.python_version()},
         "args": {k: v for k, v in vars(args).items()},

@@ -101,13 +101,20 @@ fn apply_moved_blocks(
 
 /// Terraform's implicit moves: a resource that gains `count` keeps its object as `[0]`; one
 /// that loses `count` keeps `[0]` as the single object.
-fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>, moved_from: &mut MovedFrom) {
+fn implicit_moves(
+    c: &Config,
+    by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
+    moved_from: &mut MovedFrom,
+) {
     // Prior instances by configuration resource, built once (one pass over the state).
     type Key = (Vec<String>, infra_core::addr::Mode, String, String);
     let mut index: HashMap<Key, Vec<ResourceInstanceAddr>> = HashMap::new();
     for a in by_addr.keys() {
         let r = &a.resource;
-        index.entry((r.module.static_path(), r.mode, r.ty.clone(), r.name.clone())).or_default().push(a.clone());
+        index
+            .entry((r.module.static_path(), r.mode, r.ty.clone(), r.name.clone()))
+            .or_default()
+            .push(a.clone());
     }
     let mut moves = Vec::new();
     collect_implicit(c, &index, &mut moves);
@@ -116,7 +123,10 @@ fn implicit_moves(c: &Config, by_addr: &mut HashMap<ResourceInstanceAddr, Resour
 
 fn collect_implicit(
     c: &Config,
-    index: &HashMap<(Vec<String>, infra_core::addr::Mode, String, String), Vec<ResourceInstanceAddr>>,
+    index: &HashMap<
+        (Vec<String>, infra_core::addr::Mode, String, String),
+        Vec<ResourceInstanceAddr>,
+    >,
     moves: &mut Vec<(ResourceInstanceAddr, ResourceInstanceAddr)>,
 ) {
     for r in c.module.resources.values() {
@@ -129,7 +139,10 @@ fn collect_implicit(
             (None, None) => (Some(InstanceKey::Int(0)), None),
             _ => continue,
         };
-        let Some(instances) = index.get(&(c.path.clone(), mode, r.ty.clone(), r.name.clone())) else { continue };
+        let Some(instances) = index.get(&(c.path.clone(), mode, r.ty.clone(), r.name.clone()))
+        else {
+            continue;
+        };
         for a in instances.iter().filter(|a| a.key == from_key) {
             moves.push((a.clone(), a.resource.instance(to_key.clone())));
         }

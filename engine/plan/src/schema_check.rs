@@ -34,38 +34,76 @@ const SCHEMA_SUMMARIES: &[&str] = &[
 pub fn check_resources(config: &Config, registry: &Registry) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let functions = Functions::standard();
-    let fctx = FuncContext { impure_unknown: true, ..FuncContext::default() };
+    let fctx = FuncContext {
+        impure_unknown: true,
+        ..FuncContext::default()
+    };
     walk(config, config, registry, &functions, &fctx, &mut diags);
     diags
 }
 
-fn walk(root: &Config, c: &Config, registry: &Registry, functions: &Functions, fctx: &FuncContext, diags: &mut Diagnostics) {
+fn walk(
+    root: &Config,
+    c: &Config,
+    registry: &Registry,
+    functions: &Functions,
+    fctx: &FuncContext,
+    diags: &mut Diagnostics,
+) {
     for r in c.module.resources.values() {
         let key = r.provider_key();
         let local_name = key.split('.').next().unwrap_or(&key);
         let source = provider_source(root, &c.path, local_name);
-        let Some(factory) = registry.by_source(&source) else { continue };
+        let Some(factory) = registry.by_source(&source) else {
+            continue;
+        };
         let provider = factory();
         let schemas = match r.mode {
             ResourceMode::Managed => &provider.schema().resources,
             ResourceMode::Data => &provider.schema().data_sources,
         };
-        let address = format!("{}{}", c.path.iter().map(|p| format!("module.{p}.")).collect::<String>(), r.address());
+        let address = format!(
+            "{}{}",
+            c.path
+                .iter()
+                .map(|p| format!("module.{p}."))
+                .collect::<String>(),
+            r.address()
+        );
         let Some(schema) = schemas.get(&r.ty) else {
             let hint = infra_lang::suggest::did_you_mean(&r.ty, schemas.keys().map(String::as_str))
                 .map(|s| format!(" Did you mean \"{s}\"?"))
                 .unwrap_or_default();
-            let what = if r.mode == ResourceMode::Data { "data source" } else { "resource type" };
+            let what = if r.mode == ResourceMode::Data {
+                "data source"
+            } else {
+                "resource type"
+            };
             diags.push(
-                Diagnostic::error("Invalid resource type", format!("The provider {source} does not support {what} \"{}\".{hint}", r.ty))
-                    .with_subject(r.decl_range.clone())
-                    .with_address(address),
+                Diagnostic::error(
+                    "Invalid resource type",
+                    format!(
+                        "The provider {source} does not support {what} \"{}\".{hint}",
+                        r.ty
+                    ),
+                )
+                .with_subject(r.decl_range.clone())
+                .with_address(address),
             );
             continue;
         };
-        let decoder = Decoder { scope: &Unknowns, functions, fctx, address: Some(address) };
+        let decoder = Decoder {
+            scope: &Unknowns,
+            functions,
+            fctx,
+            address: Some(address),
+        };
         if let Err(d) = decoder.decode(&r.body, &schema.block, &r.range) {
-            diags.extend(Diagnostics(d.into_iter().filter(|x| SCHEMA_SUMMARIES.contains(&x.summary.as_str())).collect()));
+            diags.extend(Diagnostics(
+                d.into_iter()
+                    .filter(|x| SCHEMA_SUMMARIES.contains(&x.summary.as_str()))
+                    .collect(),
+            ));
         }
     }
     for child in c.children.values() {

@@ -11,7 +11,10 @@ pub fn run(a: ValidateArgs) -> u8 {
     let dir = a.dir.as_deref().unwrap_or(".");
     let (config, mut diags) = infra_config::load_config(Path::new(dir));
     diags.extend(infra_config::validate_config(&config));
-    diags.extend(infra_plan::schema_check::check_resources(&config, &crate::project::registry()));
+    diags.extend(infra_plan::schema_check::check_resources(
+        &config,
+        &crate::project::registry(),
+    ));
     let sources = super::config_sources(&config);
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors;
