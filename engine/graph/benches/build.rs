@@ -72,8 +72,8 @@ fn write(dir: &Path, text: &str) {
 fn bench_build(c: &mut Criterion) {
     let mut g = c.benchmark_group("graph");
     g.sample_size(20);
-    let shapes: [(&str, fn(usize) -> String); 3] =
-        [("layered", layered), ("lcount", lcount), ("flat", flat)];
+    type Generator = fn(usize) -> String;
+    let shapes: [(&str, Generator); 3] = [("layered", layered), ("lcount", lcount), ("flat", flat)];
     for (shape, gen) in shapes {
         for n in [1000usize, 3000, 10000] {
             if shape != "layered" && n != 10000 {
