@@ -234,3 +234,37 @@ fn first_interrupt_lets_running_changes_finish_and_records_them() {
         .unwrap());
     assert!(out.contains("1 added"), "{out}");
 }
+
+#[test]
+fn second_interrupt_cancels_running_changes() {
+    let d = project("resource \"time_sleep\" \"long\" {\n  create_duration = \"30s\"\n}\n");
+    let started = std::time::Instant::now();
+    let child = infra(d.path())
+        .args(["apply", "-auto-approve"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    std::thread::sleep(Duration::from_millis(300));
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "the 30 s sleep was cancelled, took {:?}: {err}",
+        started.elapsed()
+    );
+    assert!(err.contains("Two interrupts received"), "{err}");
+    // Nothing was created, and no intent is left open: the next apply creates it normally.
+    assert_eq!(
+        ok(infra(d.path()).args(["state", "list"]).output().unwrap()),
+        ""
+    );
+}
