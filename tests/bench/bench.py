@@ -25,7 +25,8 @@ Plans run with -detailed-exitcode: the empty-state plan must exit 2 (changes) an
 plans 0; any other exit is flagged in the table ("!") and in the JSON.
 
 Sizes 1000 and 3000 run both tools; larger sizes (10000 by default) run infra alone, because
-Terraform's apply grows superlinearly (about 204 s at 3000 on a 2-core machine; hours at 10000).
+Terraform's apply grows superlinearly (2 to 19 minutes at 3000 on a 2-core machine, depending on
+the shape; far longer at 10000).
 
 The scheduling benchmark applies 1,000 `time_sleep` resources of 50 ms in the layered shape at
 -parallelism=10. N·L/P = 1000 × 50 ms / 10 = 5 s is a lower bound on the apply time: no
@@ -42,7 +43,8 @@ Output: a Markdown table on stdout (also written next to the JSON), raw figures 
 tests/bench/results/ (gitignored). Python 3.11 standard library only.
 
 Subsets for quick checks:
-    python3 tests/bench/bench.py --sizes 1000 --shapes layered --ops plan,apply --runs 1 --no-sched
+    python3 tests/bench/bench.py --sizes 1000 --shapes layered --ops plan,apply --runs 1 --tf-runs 1 --no-sched
+    python3 tests/bench/bench.py --report tests/bench/results/bench-TIME.json   # reprint a table
     python3 tests/bench/bench.py --only-sched --runs 1
 """
 
@@ -577,7 +579,10 @@ def markdown(report: dict) -> str:
                 rss = f"{i['rss_kib'] / t['rss_kib']:.3f}"
             lines.append(f"| {case['shape']} | {case['size']} | {op} | {fmt_s(i)} | {fmt_s(t)} | {ratio} | {fmt_mb(i)} | {fmt_mb(t)} | {rss} |")
     lines.append("")
-    lines.append(f"Terraform is not run above N = {report['tf_max_size']}: its apply cost grows superlinearly with the state (≈204 s at 3,000 here), so an apply of 10,000 takes too long to benchmark.")
+    tf_big = [summarize(c["tools"].get("terraform", {}).get("apply")) for c in report["cases"].values() if c["size"] == report["tf_max_size"]]
+    tf_big = [s["median"] for s in tf_big if s and "median" in s]
+    seen = f" (its apply of {report['tf_max_size']:,} took {min(tf_big):.0f}–{max(tf_big):.0f} s in this run)" if tf_big else ""
+    lines.append(f"Terraform is not run above N = {report['tf_max_size']:,}: its apply cost grows superlinearly with the state{seen}, so an apply of 10,000 takes too long to benchmark.")
     growth = growth_rows(report)
     if growth:
         lines.append("")
