@@ -51,6 +51,8 @@ impl fmt::Display for Node {
 pub struct ConfigGraph {
     pub graph: DiGraph<Node, ()>,
     pub index: HashMap<Node, NodeIndex>,
+    /// Edges already added (petgraph's `find_edge` is linear in a node's out-degree).
+    edges: std::collections::HashSet<(NodeIndex, NodeIndex)>,
 }
 
 impl ConfigGraph {
@@ -66,7 +68,7 @@ impl ConfigGraph {
         i
     }
     fn edge(&mut self, from: NodeIndex, to: NodeIndex) {
-        if from != to && self.graph.find_edge(from, to).is_none() {
+        if from != to && self.edges.insert((from, to)) {
             self.graph.add_edge(from, to, ());
         }
     }

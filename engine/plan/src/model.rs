@@ -153,6 +153,14 @@ impl Plan {
         (add, change, destroy)
     }
 
+    /// The change of one instance (changes are sorted by address).
+    pub fn change(&self, addr: &ResourceInstanceAddr) -> Option<&ResourceChange> {
+        self.changes
+            .binary_search_by(|c| c.addr.cmp(addr))
+            .ok()
+            .map(|i| &self.changes[i])
+    }
+
     /// Whether applying the plan would change anything (resources, their addresses, outputs).
     pub fn has_changes(&self) -> bool {
         self.changes

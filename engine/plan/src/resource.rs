@@ -295,7 +295,7 @@ impl Walker {
         let is_data = job.addr.resource.mode == Mode::Data;
 
         if let WalkMode::Apply { plan, applier } = &self.mode {
-            let planned = plan.changes.iter().find(|c| c.addr == job.addr).cloned();
+            let planned = plan.change(&job.addr).cloned();
             if is_data {
                 let config = self.decode_config(res, &job)?;
                 let value = {
