@@ -58,6 +58,20 @@ impl Env {
         (p, out)
     }
 
+    /// Plans against the stored state with `ctx` and applies the plan, whatever the outcome.
+    async fn plan_then_apply(&self, ctx: &ApplyContext) -> infra_apply::ApplyOutcome {
+        let prior = self.store.load("default").unwrap();
+        let (p, d) = plan(
+            ctx.config.clone(),
+            ctx.registry.clone(),
+            prior,
+            ctx.options.clone(),
+            ctx.cancelled.clone(),
+        )
+        .await;
+        apply(ctx, p.unwrap_or_else(|| panic!("plan failed: {d:?}"))).await
+    }
+
     async fn plan_only(&self, src: &str) -> infra_plan::Plan {
         let ctx = self.ctx(src, PlanMode::Normal);
         let prior = self.store.load("default").unwrap();
@@ -184,16 +198,7 @@ async fn creates_follow_dependencies_and_deletes_go_in_reverse() {
     let rec = Arc::new(Recorder::default());
     let mut ctx = env.ctx(CHAIN, PlanMode::Normal);
     ctx.progress = rec.clone();
-    let prior = env.store.load("default").unwrap();
-    let (p, _) = plan(
-        ctx.config.clone(),
-        ctx.registry.clone(),
-        prior,
-        ctx.options.clone(),
-        ctx.cancelled.clone(),
-    )
-    .await;
-    let out = apply(&ctx, p.unwrap()).await;
+    let out = env.plan_then_apply(&ctx).await;
     assert!(!out.diagnostics.has_errors());
     assert_eq!(
         *rec.0.lock().unwrap(),
@@ -206,16 +211,7 @@ async fn creates_follow_dependencies_and_deletes_go_in_reverse() {
     rec.0.lock().unwrap().clear();
     let mut ctx = env.ctx(CHAIN, PlanMode::Destroy);
     ctx.progress = rec.clone();
-    let prior = env.store.load("default").unwrap();
-    let (p, _) = plan(
-        ctx.config.clone(),
-        ctx.registry.clone(),
-        prior,
-        ctx.options.clone(),
-        ctx.cancelled.clone(),
-    )
-    .await;
-    let out = apply(&ctx, p.unwrap()).await;
+    let out = env.plan_then_apply(&ctx).await;
     assert!(!out.diagnostics.has_errors());
     assert_eq!(
         *rec.0.lock().unwrap(),
@@ -246,16 +242,7 @@ resource "null_resource" "independent" {{}}
         env.dir.path().display()
     );
     let ctx = env.ctx(&src, PlanMode::Normal);
-    let prior = env.store.load("default").unwrap();
-    let (p, _) = plan(
-        ctx.config.clone(),
-        ctx.registry.clone(),
-        prior,
-        ctx.options.clone(),
-        ctx.cancelled.clone(),
-    )
-    .await;
-    let out = apply(&ctx, p.unwrap()).await;
+    let out = env.plan_then_apply(&ctx).await;
     assert!(out.diagnostics.has_errors());
     let failed = out.diagnostics.iter().find(|d| d.is_error()).unwrap();
     assert_eq!(
