@@ -18,7 +18,7 @@ use serde_json::{json, Value as J};
 use crate::moto::moto;
 
 /// Regions the emulator knows; one per test.
-const REGIONS: [&str; 16] = [
+const REGIONS: [&str; 30] = [
     "us-east-1",
     "us-east-2",
     "us-west-1",
@@ -35,6 +35,20 @@ const REGIONS: [&str; 16] = [
     "ap-northeast-2",
     "ca-central-1",
     "sa-east-1",
+    "af-south-1",
+    "ap-east-1",
+    "ap-northeast-3",
+    "ap-south-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ca-west-1",
+    "eu-central-2",
+    "eu-south-1",
+    "eu-south-2",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
 ];
 
 /// A configured provider in a region of its own, and independent clients for that region.
