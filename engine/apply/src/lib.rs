@@ -8,7 +8,7 @@
 
 pub mod applier;
 pub mod progress;
-mod providers;
+pub mod providers;
 pub mod recover;
 
 use std::collections::{BTreeMap, HashMap};

@@ -41,6 +41,8 @@ pub enum Command {
     Graph(GraphArgs),
     /// Release a stuck state lock.
     ForceUnlock(ForceUnlockArgs),
+    /// Adopt an existing remote object into the state: `infra import ADDRESS ID`.
+    Import(ImportArgs),
     /// Print the version.
     Version,
 }
@@ -201,6 +203,43 @@ pub struct InitArgs {
     /// Ask for input when needed.
     #[arg(long, default_value = "true", action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
     pub input: bool,
+    /// Copy every environment's state from the previously used backend to the one the
+    /// configuration now names (SQLite ⇄ S3), without loss.
+    #[arg(long)]
+    pub migrate_state: bool,
+    /// Answer yes to the migration question (`-force-copy`, as Terraform).
+    #[arg(long)]
+    pub force_copy: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[arg(
+        short = 'e',
+        long = "env",
+        env = "INFRA_ENV",
+        default_value = "default"
+    )]
+    pub env: String,
+    /// Set a variable: `-var 'name=value'`.
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read variable values from a file.
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<String>,
+    /// Wait this long for the state lock (`-lock-timeout=30s`).
+    #[arg(long, default_value = "0s")]
+    pub lock_timeout: String,
+    /// Disable colour.
+    #[arg(long)]
+    pub no_color: bool,
+    /// Ask for input when needed.
+    #[arg(long, default_value = "true", action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    pub input: bool,
+    /// The resource instance address to import into (`aws_s3_bucket.docs`, `module.net.aws_vpc.main`).
+    pub address: String,
+    /// The provider's id of the existing object (a bucket name, `vpc-0abc…`).
+    pub id: String,
 }
 
 #[derive(Debug, Args)]

@@ -50,6 +50,7 @@ pub fn main() -> ExitCode {
         args::Command::State(c) => commands::state::run(c),
         args::Command::Graph(a) => commands::graph::run(a),
         args::Command::ForceUnlock(a) => commands::unlock::run(a),
+        args::Command::Import(a) => commands::import::run(a),
     };
     ExitCode::from(code)
 }

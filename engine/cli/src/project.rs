@@ -9,7 +9,7 @@ use std::sync::Arc;
 use infra_config::{collect_variable_values, load_config, Config, VarSource};
 use infra_core::{Diagnostic, Diagnostics, Value};
 use infra_provider::Registry;
-use infra_state::{SqliteStore, StateError};
+use infra_state::{SqliteStore, StateError, StateStore};
 
 use crate::render::{render_all, Sources};
 
@@ -26,9 +26,19 @@ pub fn open_store(dir: &Path) -> Result<Arc<SqliteStore>, StateError> {
     SqliteStore::open(state_path(dir)).map(Arc::new)
 }
 
+/// The state store the configuration names: its `backend` block, or the SQLite database in
+/// `.infra/` when it has none.
+pub fn store_for(dir: &Path, _config: &Config) -> Result<Arc<dyn StateStore>, StateError> {
+    open_store(dir).map(|s| s as Arc<dyn StateStore>)
+}
+
 /// Every provider infra has.
 pub fn registry() -> Registry {
-    infra_builtin::registry()
+    #[allow(unused_mut)]
+    let mut r = infra_builtin::registry();
+    #[cfg(feature = "aws")]
+    infra_aws::register(&mut r);
+    r
 }
 
 /// A configuration loaded with its variable values, or the diagnostics that stop a command.
