@@ -58,6 +58,13 @@ pub fn moto() -> &'static Moto {
     }
 }
 
+/// The python of the emulator's virtual environment (boto3 comes with moto), for independent
+/// checks of what the emulator holds. Installs moto first when needed.
+#[allow(dead_code)]
+pub fn python() -> PathBuf {
+    ensure_installed().unwrap_or_else(|e| panic!("the AWS emulator's python: {e}"))
+}
+
 fn venv_dir() -> PathBuf {
     if let Some(d) = std::env::var_os("INFRA_MOTO_VENV") {
         return PathBuf::from(d);
