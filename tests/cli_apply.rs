@@ -268,3 +268,64 @@ fn second_interrupt_cancels_running_changes() {
         ""
     );
 }
+
+#[test]
+fn a_module_calls_providers_map_chooses_the_configuration_its_resources_use() {
+    let dir = project(
+        r#"
+provider "null" {}
+provider "null" {
+  alias = "dr"
+}
+module "site" {
+  source = "./site"
+  providers = {
+    null = null.dr
+  }
+}
+module "plain" {
+  source = "./site"
+}
+"#,
+    );
+    std::fs::create_dir(dir.path().join("site")).unwrap();
+    std::fs::write(
+        dir.path().join("site/main.tf"),
+        "resource \"null_resource\" \"x\" {}\n",
+    )
+    .unwrap();
+    ok(infra(dir.path())
+        .args(["apply", "-auto-approve"])
+        .output()
+        .unwrap());
+    let doc: serde_json::Value = serde_json::from_str(&ok(infra(dir.path())
+        .args(["state", "pull"])
+        .output()
+        .unwrap()))
+    .unwrap();
+    let by_module: std::collections::BTreeMap<String, String> = doc["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["module"].as_str().unwrap_or("").to_string(),
+                r["provider"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        by_module["module.site"],
+        "provider[\"registry.terraform.io/hashicorp/null\"].dr"
+    );
+    assert_eq!(
+        by_module["module.plain"],
+        "provider[\"registry.terraform.io/hashicorp/null\"]"
+    );
+    // The next plan agrees with what apply recorded.
+    let plan = ok(infra(dir.path())
+        .args(["plan", "-detailed-exitcode"])
+        .output()
+        .unwrap());
+    assert!(plan.contains("No changes."), "{plan}");
+}

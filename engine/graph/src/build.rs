@@ -131,17 +131,30 @@ fn add_nodes(c: &Config, g: &mut ConfigGraph, ranges: &mut Ranges) {
 /// The provider configuration node a resource in module `path` uses: the nearest module (itself,
 /// then its ancestors) that configures `key`, or an implicit one at the root.
 pub fn provider_node(config_chain: &[&Module], path: &[String], key: &str) -> Node {
+    let mut key = key.to_string();
     for depth in (0..config_chain.len()).rev() {
         if config_chain[depth].providers.iter().any(|p| p.key() == key) {
             return Node {
                 module: path[..depth].to_vec(),
-                kind: NodeKind::Provider(key.to_string()),
+                kind: NodeKind::Provider(key),
             };
+        }
+        // A module call's `providers = { aws = aws.dr }` names, for a key of the child, the
+        // parent's configuration to use instead.
+        if depth > 0 {
+            let call = path
+                .get(depth - 1)
+                .and_then(|name| config_chain[depth - 1].module_calls.get(name));
+            if let Some((_, parent)) =
+                call.and_then(|c| c.providers.iter().find(|(child, _)| *child == key))
+            {
+                key = parent.clone();
+            }
         }
     }
     Node {
         module: Vec::new(),
-        kind: NodeKind::Provider(key.to_string()),
+        kind: NodeKind::Provider(key),
     }
 }
 

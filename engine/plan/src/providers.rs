@@ -47,6 +47,24 @@ pub fn provider_state_addr(source: &str, alias: Option<&str>) -> String {
     }
 }
 
+/// The state address of the provider configuration that serves a resource with `provider_key`
+/// (`aws`, `aws.dr`) in the module at `path`: found up the module chain, through module calls'
+/// `providers = { aws = aws.dr }` maps.
+pub fn serving_provider_addr(config: &Config, path: &[String], provider_key: &str) -> String {
+    let chain = crate::walker::module_chain(config, path);
+    let served_by = infra_graph::provider_node(&chain, path, provider_key);
+    let key = match &served_by.kind {
+        infra_graph::NodeKind::Provider(k) => k.as_str(),
+        _ => provider_key,
+    };
+    let local_name = key.split('.').next().unwrap_or(key);
+    let alias = key.split_once('.').map(|(_, a)| a);
+    provider_state_addr(
+        &provider_source(config, &served_by.module, local_name),
+        alias,
+    )
+}
+
 /// Configured providers by their configuration node.
 #[derive(Default)]
 pub struct ProviderSet {

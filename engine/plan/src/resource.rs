@@ -13,7 +13,7 @@ use infra_provider::{BlockSchema, PlanRequest, Provider, ResourceSchema};
 use tokio::task::JoinSet;
 
 use crate::model::{Action, PlanMode, Reason, ResourceChange};
-use crate::providers::{provider_source, provider_state_addr};
+use crate::providers::{provider_source, serving_provider_addr};
 use crate::state_values::{instance_value, mark_sensitive, value_from_state};
 use crate::values::{Expansion, InstanceContext, ResourceEntry};
 use crate::walker::{module_at, module_prefix, WalkMode, Walker};
@@ -88,12 +88,7 @@ impl Walker {
             ));
         };
         let schema = Arc::new(schema.clone());
-        let local_name = key.split('.').next().unwrap_or(&key);
-        let alias = key.split_once('.').map(|(_, a)| a);
-        let provider_addr = provider_state_addr(
-            &provider_source(&self.config, &node.module, local_name),
-            alias,
-        );
+        let provider_addr = serving_provider_addr(&self.config, &node.module, &key);
         let dependencies = self.resource_dependencies(node);
         let mode = match rmode {
             ResourceMode::Managed => Mode::Managed,

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use infra_apply::ApplyContext;
 use infra_core::addr::{parse_target, Mode, ResourceInstanceAddr, Target};
 use infra_core::{Diagnostic, Diagnostics};
-use infra_plan::providers::{provider_source, provider_state_addr};
+use infra_plan::providers::serving_provider_addr;
 use infra_plan::state_values::value_to_state;
 use infra_plan::walker::module_at;
 use infra_plan::PlanOptions;
@@ -167,11 +167,7 @@ async fn import(a: ImportArgs) -> u8 {
         Ok(p) => p,
         Err(d) => return fail(d, &loaded, color),
     };
-    let provider_key = res.provider_key();
-    let local_name = provider_key.split('.').next().unwrap_or(&provider_key);
-    let alias = provider_key.split_once('.').map(|(_, a)| a);
-    let provider_addr =
-        provider_state_addr(&provider_source(&loaded.config, &path, local_name), alias);
+    let provider_addr = serving_provider_addr(&loaded.config, &path, &res.provider_key());
     let ty = addr.resource.ty.clone();
     let Some(provider) = providers.get(&provider_addr) else {
         return fail(
