@@ -1,5 +1,6 @@
 //! The provider itself: [`AwsProvider`] configures the SDK clients and dispatches the SDK's
-//! [`Provider`] calls to one [`AwsResource`] per resource type.
+//! [`Provider`] calls to one [`AwsResource`] per resource type, and data source reads to one
+//! [`AwsDataSource`] per data source.
 //!
 //! It owns the rules every resource shares: plan-time defaults and `tags_all`, converting values
 //! to and from JSON at the boundary, carrying `timeouts` through, treating "not found" on delete
@@ -18,6 +19,7 @@ use infra_provider::{
 use serde_json::{json, Value as J};
 
 use crate::config::{self, Clients, Settings};
+use crate::data_sources::{self, AwsDataSource};
 use crate::error::{Error, Result};
 use crate::retry::StopSignal;
 use crate::tags::planned_tags_all;
@@ -88,15 +90,17 @@ pub(crate) trait AwsResource: Send + Sync {
     }
 }
 
-/// The AWS provider: resources plus the clients `configure` makes.
+/// The AWS provider: resources and data sources, plus the clients `configure` makes.
 pub(crate) struct AwsProvider {
     schema: ProviderSchema,
     resources: BTreeMap<&'static str, Box<dyn AwsResource>>,
+    data_sources: BTreeMap<&'static str, Box<dyn AwsDataSource>>,
     clients: RwLock<Option<Arc<Clients>>>,
     stop: StopSignal,
 }
 
 impl AwsProvider {
+    /// A provider with `resources` and every data source of [`crate::data_sources`].
     pub(crate) fn new(resources: Vec<Box<dyn AwsResource>>) -> AwsProvider {
         let mut schema = ProviderSchema {
             provider: config::schema(),
@@ -107,9 +111,19 @@ impl AwsProvider {
                 .resources
                 .insert(r.type_name().to_string(), r.schema());
         }
+        let data_sources = data_sources::all();
+        for d in &data_sources {
+            schema
+                .data_sources
+                .insert(d.type_name().to_string(), d.schema());
+        }
         AwsProvider {
             schema,
             resources: resources.into_iter().map(|r| (r.type_name(), r)).collect(),
+            data_sources: data_sources
+                .into_iter()
+                .map(|d| (d.type_name(), d))
+                .collect(),
             clients: RwLock::new(None),
             stop: StopSignal::new(),
         }
@@ -125,6 +139,19 @@ impl AwsProvider {
         ) {
             (Some(r), Some(s)) => Ok((r.as_ref(), s)),
             _ => Err(unknown_type(type_name)),
+        }
+    }
+
+    fn data_source(
+        &self,
+        type_name: &str,
+    ) -> std::result::Result<(&dyn AwsDataSource, &ResourceSchema), Diagnostics> {
+        match (
+            self.data_sources.get(type_name),
+            self.schema.data_sources.get(type_name),
+        ) {
+            (Some(d), Some(s)) => Ok((d.as_ref(), s)),
+            _ => Err(unknown_data_source(type_name)),
         }
     }
 
@@ -164,6 +191,26 @@ fn finish(schema: &ResourceSchema, mut state: J, from: &J) -> Result<Value> {
         }
     }
     from_json(&schema.block, &state)
+}
+
+/// A data source's answer laid over its configuration: the configured arguments, and the
+/// attributes the data source computed (or normalised).
+fn merge_data(config: J, read: J) -> J {
+    match (config, read) {
+        (J::Object(mut c), J::Object(r)) => {
+            c.extend(r);
+            J::Object(c)
+        }
+        (_, read) => read,
+    }
+}
+
+fn unknown_data_source(type_name: &str) -> Diagnostics {
+    Diagnostic::error(
+        "Invalid data source",
+        format!("The provider does not support data source \"{type_name}\"."),
+    )
+    .into()
 }
 
 fn fail(type_name: &str, doing: &str) -> impl FnOnce(Error) -> Diagnostics {
@@ -276,6 +323,22 @@ impl Provider for AwsProvider {
                 .map_err(fail(type_name, "reading")),
             None => Ok(None),
         }
+    }
+
+    async fn read_data(
+        &self,
+        type_name: &str,
+        config: &Value,
+    ) -> std::result::Result<Value, Diagnostics> {
+        let (d, schema) = self.data_source(type_name)?;
+        let ctx = self.ctx()?;
+        let config = to_json(config);
+        let doing = "reading data source";
+        let read = d
+            .read(&ctx, &config)
+            .await
+            .map_err(fail(type_name, doing))?;
+        from_json(&schema.block, &merge_data(config, read)).map_err(fail(type_name, doing))
     }
 
     async fn import(&self, type_name: &str, id: &str) -> std::result::Result<Value, Diagnostics> {

@@ -1,19 +1,21 @@
-//! The AWS provider (`hashicorp/aws`): EC2 networking and S3 resources on the AWS SDK for Rust.
+//! The AWS provider (`hashicorp/aws`): EC2 networking and instances, S3, and EC2 data sources on
+//! the AWS SDK for Rust.
 //!
 //! Attribute names, defaults, replacement rules and import ids follow the Terraform AWS provider,
 //! so existing HCL ports over unchanged; that includes the provider arguments people use to point
 //! Terraform at an emulator (`endpoints`, `s3_use_path_style`, `skip_*`, `AWS_ENDPOINT_URL`).
 //!
 //! Layout: `config` owns the provider block and the SDK clients, `framework` dispatches the SDK's
-//! provider calls to one `AwsResource` per resource type (in `resources/`, one file each), `error`
-//! turns AWS errors into diagnostics, `retry` waits out eventual consistency and dependency
-//! violations, and `tags` owns `tags`, `tags_all`, `default_tags` and the `infra:intent` tag that
+//! provider calls to one `AwsResource` per resource type (in `resources/`, one file each) and one
+//! `AwsDataSource` per data source (in `data_sources/`), `error` turns AWS errors into
+//! diagnostics, `retry` waits out eventual consistency and dependency violations, and `tags` owns `tags`, `tags_all`, `default_tags` and the `infra:intent` tag that
 //! makes creates idempotent. `ec2` and `s3` hold what the resources of each service share.
 //!
 //! This crate (with the S3 state backend) is the only one that compiles the AWS SDK. It sees only
 //! the provider SDK (`infra-provider`) and `infra-core`, never engine internals, and never prints.
 
 mod config;
+mod data_sources;
 mod duration;
 mod ec2;
 mod error;

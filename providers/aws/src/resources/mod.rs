@@ -1,5 +1,6 @@
 //! The resource types, one file each, and the schema pieces they share.
 
+mod instance;
 mod internet_gateway;
 mod route_table;
 mod route_table_association;
@@ -10,7 +11,7 @@ mod s3_bucket_versioning;
 mod security_group;
 mod security_group_rules;
 mod subnet;
-mod vpc;
+pub(crate) mod vpc;
 
 use infra_core::Type;
 use infra_provider::{AttributeSchema, BlockSchema, BlockTypeSchema, Nesting};
@@ -26,6 +27,7 @@ pub(crate) fn all() -> Vec<Box<dyn AwsResource>> {
         Box::new(route_table::RouteTable),
         Box::new(route_table_association::RouteTableAssociation),
         Box::new(security_group::SecurityGroup),
+        Box::new(instance::Ec2Instance),
         Box::new(s3_bucket::S3Bucket),
         Box::new(s3_bucket_versioning::S3BucketVersioning),
         Box::new(s3_bucket_server_side_encryption_configuration::S3BucketSse),

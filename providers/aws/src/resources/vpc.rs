@@ -195,7 +195,7 @@ async fn set_dns(ctx: &Ctx, id: &str, have: &J, want: &J) -> Result<()> {
     Ok(())
 }
 
-async fn dns_flag(ctx: &Ctx, id: &str, attr: VpcAttributeName) -> Result<bool> {
+pub(crate) async fn dns_flag(ctx: &Ctx, id: &str, attr: VpcAttributeName) -> Result<bool> {
     let out = ctx
         .ec2()
         .describe_vpc_attribute()
@@ -211,7 +211,7 @@ async fn dns_flag(ctx: &Ctx, id: &str, attr: VpcAttributeName) -> Result<bool> {
     Ok(v.and_then(AttributeBooleanValue::value).unwrap_or(false))
 }
 
-async fn main_route_table(ctx: &Ctx, id: &str) -> Result<Option<String>> {
+pub(crate) async fn main_route_table(ctx: &Ctx, id: &str) -> Result<Option<String>> {
     let out = ctx
         .ec2()
         .describe_route_tables()
