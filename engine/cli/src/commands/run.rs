@@ -302,14 +302,11 @@ async fn run(
         );
     }
     if !plan.has_changes() && plan.mode != PlanMode::RefreshOnly {
-        println!(
-            "\n{} complete! Resources: 0 added, 0 changed, 0 destroyed.",
-            if kind == Kind::Destroy {
-                "Destroy"
-            } else {
-                "Apply"
-            }
-        );
+        if kind == Kind::Destroy {
+            println!("\nDestroy complete! Resources: 0 destroyed.");
+        } else {
+            println!("\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.");
+        }
         print_outputs(&plan);
         return 0;
     }
@@ -365,17 +362,18 @@ async fn run(
     if outcome.diagnostics.has_errors() {
         return 1;
     }
-    println!(
-        "\n{} complete! Resources: {} added, {} changed, {} destroyed.",
-        if kind == Kind::Destroy {
-            "Destroy"
-        } else {
-            "Apply"
-        },
-        outcome.added,
-        outcome.changed,
-        outcome.destroyed
-    );
+    // Terraform's wording: a destroy counts only what it destroyed.
+    if kind == Kind::Destroy {
+        println!(
+            "\nDestroy complete! Resources: {} destroyed.",
+            outcome.destroyed
+        );
+    } else {
+        println!(
+            "\nApply complete! Resources: {} added, {} changed, {} destroyed.",
+            outcome.added, outcome.changed, outcome.destroyed
+        );
+    }
     if kind != Kind::Destroy {
         print_output_values(&outcome.outputs, &loaded.config);
     }
