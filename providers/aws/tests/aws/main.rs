@@ -9,5 +9,6 @@ mod network;
 mod provider;
 mod routing;
 mod s3;
+mod s3_more;
 mod security_group;
 mod support;
