@@ -5,9 +5,12 @@ mod internet_gateway;
 mod route_table;
 mod route_table_association;
 mod s3_bucket;
+mod s3_bucket_lifecycle_configuration;
 mod s3_bucket_public_access_block;
 mod s3_bucket_server_side_encryption_configuration;
 mod s3_bucket_versioning;
+mod s3_lifecycle_rules;
+mod s3_object;
 mod security_group;
 mod security_group_rules;
 mod subnet;
@@ -32,6 +35,8 @@ pub(crate) fn all() -> Vec<Box<dyn AwsResource>> {
         Box::new(s3_bucket_versioning::S3BucketVersioning),
         Box::new(s3_bucket_server_side_encryption_configuration::S3BucketSse),
         Box::new(s3_bucket_public_access_block::S3BucketPublicAccessBlock),
+        Box::new(s3_bucket_lifecycle_configuration::S3BucketLifecycle),
+        Box::new(s3_object::S3Object),
     ]
 }
 

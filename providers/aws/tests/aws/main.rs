@@ -11,5 +11,6 @@ mod network;
 mod provider;
 mod routing;
 mod s3;
+mod s3_more;
 mod security_group;
 mod support;
