@@ -35,9 +35,11 @@
 //!
 //! Import: `BUCKET/KEY` or `s3://BUCKET/KEY`, `infra import aws_s3_object.index acme-site/index.html`.
 //!
-//! Delete: DeleteObject (in a versioned bucket that leaves the older versions and a delete marker);
-//! with `force_destroy = true`, every version and delete marker of the key is deleted.
-//! (Terraform's own `force_destroy` on this resource bypasses object-lock retention instead.)
+//! Delete: as the Terraform provider does, an object with a `version_id` (a versioned bucket) is
+//! deleted with every version and delete marker of its key, so destroying the bucket afterwards
+//! works; an object without one gets a plain DeleteObject. `force_destroy = true` deletes every
+//! version in either case. (Terraform's `force_destroy` on this resource also lifts object-lock
+//! legal holds; object lock is not supported here.)
 //!
 //! Idempotency: the `infra:intent` tag is set in PutObject itself (the `Tagging` header). A
 //! create that finds an object at its key carrying its own intent adopts it instead of putting it
@@ -253,7 +255,8 @@ impl AwsResource for S3Object {
 
     async fn delete(&self, ctx: &Ctx, prior: &J) -> Result<()> {
         let (bucket, key) = bucket_and_key(prior)?;
-        if bool_at(prior, "force_destroy") == Some(true) {
+        let versioned = str_at(prior, "version_id").is_some_and(|v| !v.is_empty() && v != "null");
+        if versioned || bool_at(prior, "force_destroy") == Some(true) {
             return delete_all_versions(ctx, bucket, key).await;
         }
         ctx.s3()
@@ -422,7 +425,7 @@ async fn put_object_tags(
         .map_err(|e| Error::sdk("PutObjectTagging", e))
 }
 
-/// Deletes every version and delete marker of `key` (`force_destroy`).
+/// Deletes every version and delete marker of `key`.
 async fn delete_all_versions(ctx: &Ctx, bucket: &str, key: &str) -> Result<()> {
     let mut markers: (Option<String>, Option<String>) = (None, None);
     let mut found = Vec::new();
