@@ -1,7 +1,9 @@
 //! The resource types, one file each, and the schema pieces they share.
 
+mod eip;
 mod instance;
 mod internet_gateway;
+mod route;
 mod route_table;
 mod route_table_association;
 mod s3_bucket;
@@ -15,6 +17,9 @@ mod security_group;
 mod security_group_rules;
 mod subnet;
 pub(crate) mod vpc;
+mod vpc_security_group_egress_rule;
+mod vpc_security_group_ingress_rule;
+mod vpc_security_group_rule;
 
 use infra_core::Type;
 use infra_provider::{AttributeSchema, BlockSchema, BlockTypeSchema, Nesting};
@@ -31,6 +36,10 @@ pub(crate) fn all() -> Vec<Box<dyn AwsResource>> {
         Box::new(route_table_association::RouteTableAssociation),
         Box::new(security_group::SecurityGroup),
         Box::new(instance::Ec2Instance),
+        Box::new(vpc_security_group_ingress_rule::resource()),
+        Box::new(vpc_security_group_egress_rule::resource()),
+        Box::new(route::Route),
+        Box::new(eip::Eip),
         Box::new(s3_bucket::S3Bucket),
         Box::new(s3_bucket_versioning::S3BucketVersioning),
         Box::new(s3_bucket_server_side_encryption_configuration::S3BucketSse),

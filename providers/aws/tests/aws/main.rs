@@ -6,6 +6,7 @@
 //! One emulator serves the whole binary; each test works in a region of its own.
 
 mod compute;
+mod ec2_more;
 mod moto;
 mod network;
 mod provider;
