@@ -119,15 +119,15 @@ fn init_names_a_provider_infra_does_not_have() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("main.tf"),
-        "resource \"null_resource\" \"a\" {}\nresource \"aws_instance\" \"web\" {}\n",
+        "resource \"null_resource\" \"a\" {}\nresource \"google_compute_instance\" \"web\" {}\n",
     )
     .expect("write");
     let (code, out, err) = run(dir.path(), &["init"]);
     assert_eq!(code, 1, "{out}\n{err}");
     assert!(err.contains("Provider not available"), "{err}");
-    assert!(err.contains("hashicorp/aws"), "{err}");
+    assert!(err.contains("hashicorp/google"), "{err}");
     assert!(
-        err.contains("hashicorp/null, hashicorp/random"),
+        err.contains("hashicorp/aws, hashicorp/local, hashicorp/null, hashicorp/random"),
         "what infra has is listed: {err}"
     );
     assert!(

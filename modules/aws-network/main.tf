@@ -154,7 +154,6 @@ resource "aws_security_group" "app" {
 
 resource "aws_vpc_security_group_ingress_rule" "app_from_web" {
   security_group_id            = aws_security_group.app.id
-  description                  = "Application port from the web tier"
   referenced_security_group_id = aws_security_group.web.id
   ip_protocol                  = "tcp"
   from_port                    = var.app_port

@@ -10,6 +10,7 @@ pub mod applier;
 pub mod progress;
 pub mod providers;
 pub mod recover;
+pub mod refresh;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::AtomicBool;
@@ -80,6 +81,12 @@ pub async fn apply(ctx: &ApplyContext, plan: Plan) -> ApplyOutcome {
         }
     };
     let stopper = spawn_stopper(ctx.stop.clone(), providers.clone());
+
+    // What the plan's refresh read lands in state first.
+    if let Err(d) = refresh::record_drift(ctx, &plan, Some(&providers)).await {
+        out.diagnostics = d;
+        return out;
+    }
 
     // Renames from `moved` blocks (and implicit `a` ↔ `a[0]` moves) land in state first.
     let moves: Vec<(String, String)> = plan

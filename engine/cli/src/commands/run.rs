@@ -382,30 +382,9 @@ async fn run(
 
 /// Records the refreshed objects of a refresh-only plan in state.
 async fn apply_refresh_only(ctx: &ApplyContext, plan: &Plan) -> u8 {
-    for d in &plan.drift {
-        let store = ctx.store.clone();
-        let env = ctx.options.environment.clone();
-        let Some(current) = plan.prior_state.resources.get(&d.addr.to_string()).cloned() else {
-            continue;
-        };
-        let new = d.after.as_ref().map(|v| {
-            let mut inst = current.clone();
-            inst.attributes = infra_plan::state_values::value_to_state(v, None).0;
-            inst
-        });
-        let change = infra_state::Change {
-            address: d.addr.to_string(),
-            new,
-            intent: None,
-            operation: "refresh".into(),
-        };
-        if let Err(e) = tokio::task::spawn_blocking(move || store.commit_change(&env, change))
-            .await
-            .expect("commit task")
-        {
-            eprintln!("Error: Failed to persist state\n\n{e}");
-            return 1;
-        }
+    if let Err(d) = infra_apply::refresh::record_drift(ctx, plan, None).await {
+        crate::project::report(&d, &Sources::default(), false);
+        return 1;
     }
     println!("\nApply complete! Resources: 0 added, 0 changed, 0 destroyed.");
     0
