@@ -101,7 +101,7 @@ async fn import(a: ImportArgs) -> u8 {
 
     let store = match project::store_for(dir, &loaded.config) {
         Ok(s) => s,
-        Err(e) => return fail(project::state_error(&e).into(), &loaded, color),
+        Err(d) => return fail(d.into(), &loaded, color),
     };
     let lock_timeout = match project::parse_duration(&a.lock_timeout) {
         Ok(d) => d,
