@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use infra_config::Module;
-use infra_core::{Diagnostic, SourceRange};
+use infra_core::{Diagnostic, Diagnostics, SourceRange};
 use infra_state::{SqliteStore, StateStore};
 use serde_json::{json, Value};
 
@@ -86,7 +86,7 @@ impl Backend {
 }
 
 /// The backend the root module names; errors point at the block.
-pub fn configured(root: &Module) -> Result<Backend, Diagnostic> {
+pub fn configured(root: &Module) -> Result<Backend, Diagnostics> {
     let Some(b) = &root.terraform.backend else {
         return Ok(Backend::Local);
     };
@@ -119,7 +119,8 @@ pub fn configured(root: &Module) -> Result<Backend, Diagnostic> {
         other => Err(at(Diagnostic::error(
             "Unsupported backend type",
             format!("infra keeps state in its local database or in S3: use `backend \"s3\"`, `backend \"local\"`, or no backend block, not `backend \"{other}\"`."),
-        ))),
+        ))
+        .into()),
     }
 }
 
@@ -139,7 +140,7 @@ fn record_path(dir: &Path) -> PathBuf {
 
 /// The backend last initialised in `dir`: `.infra/backend.json`, else the local database when
 /// it exists (directories from before backends were recorded), else none.
-pub fn previous(dir: &Path) -> Result<Option<Backend>, Diagnostic> {
+pub fn previous(dir: &Path) -> Result<Option<Backend>, Diagnostics> {
     let path = record_path(dir);
     match std::fs::read(&path) {
         Ok(bytes) => serde_json::from_slice::<Value>(&bytes)
@@ -151,6 +152,7 @@ pub fn previous(dir: &Path) -> Result<Option<Backend>, Diagnostic> {
                     "Invalid backend record",
                     format!("`{}` is not a backend record infra wrote. Run `infra init -reconfigure` to record the configured backend again.", path.display()),
                 )
+                .into()
             }),
         Err(_) if state_path(dir).exists() => Ok(Some(Backend::Local)),
         Err(_) => Ok(None),
@@ -158,7 +160,7 @@ pub fn previous(dir: &Path) -> Result<Option<Backend>, Diagnostic> {
 }
 
 /// Records `backend` as the one initialised in `dir`.
-pub fn record(dir: &Path, backend: &Backend) -> Result<(), Diagnostic> {
+pub fn record(dir: &Path, backend: &Backend) -> Result<(), Diagnostics> {
     let path = record_path(dir);
     let text = format!(
         "{}\n",
@@ -171,6 +173,7 @@ pub fn record(dir: &Path, backend: &Backend) -> Result<(), Diagnostic> {
                 "Failed to record the backend",
                 format!("Cannot write `{}`: {e}.", path.display()),
             )
+            .into()
         })
 }
 
@@ -180,7 +183,7 @@ pub fn check(
     dir: &Path,
     configured: &Backend,
     range: Option<SourceRange>,
-) -> Result<(), Diagnostic> {
+) -> Result<(), Diagnostics> {
     let at = |d: Diagnostic| match &range {
         Some(r) => d.with_subject(r.clone()),
         None => d,
@@ -194,7 +197,8 @@ pub fn check(
                 configured.describe(),
                 p.describe()
             ),
-        ))),
+        ))
+        .into()),
         None if *configured == Backend::Local => Ok(()),
         None => record(dir, configured),
     }
@@ -206,7 +210,7 @@ pub fn open(
     dir: &Path,
     backend: &Backend,
     create: bool,
-) -> Result<Option<Arc<dyn StateStore>>, Diagnostic> {
+) -> Result<Option<Arc<dyn StateStore>>, Diagnostics> {
     match backend {
         Backend::Local => {
             if !create && !state_path(dir).exists() {
@@ -216,6 +220,7 @@ pub fn open(
                 .map(|s| Some(Arc::new(s) as Arc<dyn StateStore>))
                 .map_err(|e| {
                     crate::commands::state::state_diag("Failed to open the state database", &e)
+                        .into()
                 })
         }
         Backend::S3(args) => open_s3(args).map(Some),
@@ -223,25 +228,28 @@ pub fn open(
 }
 
 #[cfg(feature = "s3")]
-fn open_s3(args: &BTreeMap<String, Value>) -> Result<Arc<dyn StateStore>, Diagnostic> {
+fn open_s3(args: &BTreeMap<String, Value>) -> Result<Arc<dyn StateStore>, Diagnostics> {
     let invalid = |e: String| Diagnostic::error("Invalid backend configuration", sentence(&e));
     let settings = infra_state_s3::S3Settings::from_arguments(args).map_err(invalid)?;
     infra_state_s3::S3Store::open(settings)
         .map(|s| Arc::new(s) as Arc<dyn StateStore>)
-        .map_err(|e| Diagnostic::error("Failed to open the s3 backend", sentence(&e.to_string())))
+        .map_err(|e| {
+            Diagnostic::error("Failed to open the s3 backend", sentence(&e.to_string())).into()
+        })
 }
 
 #[cfg(not(feature = "s3"))]
-fn open_s3(args: &BTreeMap<String, Value>) -> Result<Arc<dyn StateStore>, Diagnostic> {
+fn open_s3(args: &BTreeMap<String, Value>) -> Result<Arc<dyn StateStore>, Diagnostics> {
     Err(Diagnostic::error(
         "Invalid backend configuration",
         check_s3(args).err().unwrap_or_default(),
-    ))
+    )
+    .into())
 }
 
 /// Opens an S3 store and checks that its bucket keeps versions (for `infra init`).
 #[cfg(feature = "s3")]
-pub fn verify(backend: &Backend) -> Result<(), Diagnostic> {
+pub fn verify(backend: &Backend) -> Result<(), Diagnostics> {
     let Backend::S3(args) = backend else {
         return Ok(());
     };
@@ -252,11 +260,11 @@ pub fn verify(backend: &Backend) -> Result<(), Diagnostic> {
     })?;
     store
         .check_versioning()
-        .map_err(|e| Diagnostic::error("Unusable s3 backend", sentence(&e.to_string())))
+        .map_err(|e| Diagnostic::error("Unusable s3 backend", sentence(&e.to_string())).into())
 }
 
 #[cfg(not(feature = "s3"))]
-pub fn verify(backend: &Backend) -> Result<(), Diagnostic> {
+pub fn verify(backend: &Backend) -> Result<(), Diagnostics> {
     match backend {
         Backend::Local => Ok(()),
         Backend::S3(args) => open_s3(args).map(|_| ()),
@@ -266,10 +274,60 @@ pub fn verify(backend: &Backend) -> Result<(), Diagnostic> {
 /// The backend of the configuration in `dir` for commands that do not load the whole
 /// configuration (state, output, show, force-unlock): only the root module's `backend` block
 /// counts, and a root module that does not load at all means the local database.
-pub fn of_dir(dir: &Path) -> Result<Backend, Diagnostic> {
+pub fn of_dir(dir: &Path) -> Result<Backend, Diagnostics> {
     let (module, _) = infra_config::load_module(dir);
     let range = module.terraform.backend.as_ref().map(|b| b.range.clone());
     let b = configured(&module)?;
     check(dir, &b, range)?;
     Ok(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s3(extra: &[(&str, Value)]) -> Backend {
+        let mut args: BTreeMap<String, Value> = BTreeMap::from([
+            ("bucket".to_string(), json!("b")),
+            ("key".to_string(), json!("k/t.tfstate")),
+        ]);
+        for (k, v) in extra {
+            args.insert(k.to_string(), v.clone());
+        }
+        Backend::S3(args)
+    }
+
+    #[test]
+    fn records_keep_no_secrets_and_read_back() {
+        let b = s3(&[("access_key", json!("AKIA")), ("secret_key", json!("shh"))]);
+        let public = b.public();
+        let text = public.to_string();
+        assert!(!text.contains("AKIA") && !text.contains("shh"), "{text}");
+        assert_eq!(Backend::from_public(&public), Some(s3(&[])));
+        assert_eq!(
+            Backend::from_public(&Backend::Local.public()),
+            Some(Backend::Local)
+        );
+        // Secrets alone do not make another backend.
+        assert_eq!(public, s3(&[]).public());
+        assert_ne!(public, s3(&[("region", json!("eu-west-1"))]).public());
+        assert_eq!(b.describe(), "the s3 backend (s3://b/k/t.tfstate)");
+    }
+
+    #[test]
+    fn a_changed_backend_needs_init() {
+        let dir = std::env::temp_dir().join(format!("infra-backend-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        // Nothing recorded: local is fine and not recorded; s3 is recorded on first use.
+        assert!(check(&dir, &Backend::Local, None).is_ok());
+        assert!(!record_path(&dir).exists());
+        assert!(check(&dir, &s3(&[]), None).is_ok());
+        assert_eq!(previous(&dir).ok().flatten(), Some(s3(&[])));
+        let err = check(&dir, &Backend::Local, None).err().unwrap_or_default();
+        let text = format!("{err:?}");
+        assert!(text.contains("Backend initialization required"), "{text}");
+        assert!(text.contains("-migrate-state"), "{text}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -31,7 +31,7 @@ pub fn open_store(dir: &Path) -> Result<Arc<SqliteStore>, StateError> {
 /// The state store the configuration names: its `backend` block, or the SQLite database in
 /// `.infra/` when it has none (created if needed). A backend other than the one last
 /// initialised here is an error that asks for `infra init -migrate-state` (see `backend.rs`).
-pub fn store_for(dir: &Path, config: &Config) -> Result<Arc<dyn StateStore>, Diagnostic> {
+pub fn store_for(dir: &Path, config: &Config) -> Result<Arc<dyn StateStore>, Diagnostics> {
     let b = backend::configured(&config.module)?;
     let range = config
         .module
@@ -45,6 +45,7 @@ pub fn store_for(dir: &Path, config: &Config) -> Result<Arc<dyn StateStore>, Dia
             "Failed to open the state",
             format!("Cannot open {}.", b.describe()),
         )
+        .into()
     })
 }
 

@@ -144,7 +144,7 @@ fn init_backend(dir: &Path, config: &Config, a: &InitArgs) -> Result<(), Diagnos
             println!("- {verb} {} (environment \"{}\")", shown.display(), a.env);
         }
         Backend::S3(_) => {
-            backend::verify(&configured).map_err(at)?;
+            backend::verify(&configured)?;
             println!(
                 "- Using {} (environment \"{}\")",
                 configured.describe(),

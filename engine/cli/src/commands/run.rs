@@ -141,7 +141,7 @@ async fn run(
     }
     let store = match project::store_for(dir, &loaded.config) {
         Ok(s) => s,
-        Err(d) => return fail(d.into(), &loaded.sources, color),
+        Err(d) => return fail(d, &loaded.sources, color),
     };
     let lock_timeout = match project::parse_duration(&r.lock_timeout) {
         Ok(d) => d,

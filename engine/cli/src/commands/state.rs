@@ -108,7 +108,7 @@ pub(crate) fn read_state(env: &str) -> Result<StateSnapshot, Diagnostics> {
 pub(crate) fn existing_store() -> Result<Option<Arc<dyn StateStore>>, Diagnostics> {
     let dir = Path::new(".");
     let b = backend::of_dir(dir)?;
-    Ok(backend::open(dir, &b, false)?)
+    backend::open(dir, &b, false)
 }
 
 /// Opens the state store of the current directory's backend (creating the local database if
