@@ -207,9 +207,12 @@ pub struct InitArgs {
     /// configuration now names (SQLite ⇄ S3), without loss.
     #[arg(long)]
     pub migrate_state: bool,
-    /// Answer yes to the migration question (`-force-copy`, as Terraform).
+    /// Answer yes to the migration questions (`-force-copy`, as Terraform).
     #[arg(long)]
     pub force_copy: bool,
+    /// Use the configured backend as it is, without copying any state from the previous one.
+    #[arg(long)]
+    pub reconfigure: bool,
 }
 
 #[derive(Debug, Args)]

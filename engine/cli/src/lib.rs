@@ -5,6 +5,7 @@
 //! (`-chdir=DIR`, `-json`) and the double-dash spelling work.
 
 mod args;
+mod backend;
 mod commands;
 mod progress;
 mod project;

@@ -11,6 +11,7 @@ use infra_core::{Diagnostic, Diagnostics, Value};
 use infra_provider::Registry;
 use infra_state::{SqliteStore, StateError, StateStore};
 
+use crate::backend;
 use crate::render::{render_all, Sources};
 
 /// The directory that holds infra's own files in a configuration directory.
@@ -21,15 +22,31 @@ pub fn state_path(dir: &Path) -> PathBuf {
     dir.join(DATA_DIR).join("state.db")
 }
 
-/// Opens (creating if needed) the state database. A damaged file is reported and left untouched.
+/// Opens (creating if needed) the local state database, whatever backend is configured (for
+/// `infra init`). A damaged file is reported and left untouched.
 pub fn open_store(dir: &Path) -> Result<Arc<SqliteStore>, StateError> {
     SqliteStore::open(state_path(dir)).map(Arc::new)
 }
 
 /// The state store the configuration names: its `backend` block, or the SQLite database in
-/// `.infra/` when it has none.
-pub fn store_for(dir: &Path, _config: &Config) -> Result<Arc<dyn StateStore>, StateError> {
-    open_store(dir).map(|s| s as Arc<dyn StateStore>)
+/// `.infra/` when it has none (created if needed). A backend other than the one last
+/// initialised here is an error that asks for `infra init -migrate-state` (see `backend.rs`).
+pub fn store_for(dir: &Path, config: &Config) -> Result<Arc<dyn StateStore>, Diagnostics> {
+    let b = backend::configured(&config.module)?;
+    let range = config
+        .module
+        .terraform
+        .backend
+        .as_ref()
+        .map(|b| b.range.clone());
+    backend::check(dir, &b, range)?;
+    backend::open(dir, &b, true)?.ok_or_else(|| {
+        Diagnostic::error(
+            "Failed to open the state",
+            format!("Cannot open {}.", b.describe()),
+        )
+        .into()
+    })
 }
 
 /// Every provider infra has.

@@ -122,6 +122,11 @@ pub enum StateError {
     )]
     InvalidEnvironment(String),
 
+    /// A remote state backend (an S3 bucket, say) failed or refused a request; the message names
+    /// the backend's object, the operation and the service's error code.
+    #[error("{0}")]
+    Backend(String),
+
     /// The request contradicts the state (moving onto an existing address, a change whose
     /// address does not match its instance, ...).
     #[error("{0}")]

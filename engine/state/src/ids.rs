@@ -101,7 +101,7 @@ pub fn new_uuid() -> String {
 
 /// A UUID-shaped identifier determined by `seed` and `name` (FNV-1a, two 64-bit lanes): the
 /// lineage an environment will get at its first write, known before that write.
-pub(crate) fn derived_uuid(seed: &str, name: &str) -> String {
+pub fn derived_uuid(seed: &str, name: &str) -> String {
     let lane = |basis: u64| {
         let mut h = basis;
         for b in seed.bytes().chain([0u8]).chain(name.bytes()) {

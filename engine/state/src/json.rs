@@ -216,14 +216,14 @@ fn sorted(v: &Value) -> Value {
 
 /// The version log's JSON for one instance: the state file's instance object plus the
 /// resource's identity (`module`, `mode`, `type`, `name`, `provider`).
-pub(crate) fn instance_record(inst: &ResourceInstance) -> Value {
+pub fn instance_record(inst: &ResourceInstance) -> Value {
     let mut r = resource_header(inst);
     r.extend(instance_object(inst, false));
     Value::Object(r)
 }
 
 /// Reads back an [`instance_record`].
-pub(crate) fn instance_from_record(v: &Value) -> Result<ResourceInstance, String> {
+pub fn instance_from_record(v: &Value) -> Result<ResourceInstance, String> {
     let obj = v
         .as_object()
         .ok_or_else(|| "an instance record must be a JSON object".to_string())?;
@@ -232,12 +232,12 @@ pub(crate) fn instance_from_record(v: &Value) -> Result<ResourceInstance, String
 }
 
 /// The version log's JSON for one output.
-pub(crate) fn output_record(o: &OutputValue) -> Value {
+pub fn output_record(o: &OutputValue) -> Value {
     output_object(o, false)
 }
 
 /// Reads back an [`output_record`].
-pub(crate) fn output_from_record(name: &str, v: &Value) -> Result<OutputValue, String> {
+pub fn output_from_record(name: &str, v: &Value) -> Result<OutputValue, String> {
     let obj = v
         .as_object()
         .ok_or_else(|| format!("output `{name}` must be a JSON object"))?;

@@ -26,8 +26,11 @@ mod store;
 mod upgrade;
 
 pub use error::StateError;
-pub use ids::{new_uuid, Timestamp};
-pub use json::{from_json, from_value, to_json, to_json_string, TERRAFORM_VERSION};
+pub use ids::{derived_uuid, host_name, new_uuid, who, Timestamp};
+pub use json::{
+    from_json, from_value, instance_from_record, instance_record, output_from_record,
+    output_record, to_json, to_json_string, TERRAFORM_VERSION,
+};
 pub use model::{
     format_address, parse_instance_address, InstanceAddress, InstanceKey, OutputValue,
     ResourceInstance, ResourceMode, StateSnapshot,

@@ -33,12 +33,12 @@ fn fail(diags: Diagnostics, loaded: &Loaded, color: bool) -> u8 {
 }
 
 /// The instance address to import into, or why it cannot be one.
-fn instance_address(s: &str) -> Result<ResourceInstanceAddr, Diagnostic> {
+fn instance_address(s: &str) -> Result<ResourceInstanceAddr, Box<Diagnostic>> {
     let invalid = |why: String| {
-        Diagnostic::error(
+        Box::new(Diagnostic::error(
             "Invalid address",
             format!("{why} The import address is a resource instance address, such as `aws_s3_bucket.docs`, `aws_subnet.private[1]` or `module.network.aws_vpc.main`."),
-        )
+        ))
     };
     let addr = match parse_target(s) {
         Ok(Target::Instance(i)) => i,
@@ -64,7 +64,7 @@ async fn import(a: ImportArgs) -> u8 {
     project::report(&loaded.diagnostics, &loaded.sources, color);
     let addr = match instance_address(&a.address) {
         Ok(x) => x,
-        Err(d) => return fail(d.into(), &loaded, color),
+        Err(d) => return fail((*d).into(), &loaded, color),
     };
     let path = addr.resource.module.static_path();
     let Some(res) = module_at(&loaded.config, &path)
@@ -101,7 +101,7 @@ async fn import(a: ImportArgs) -> u8 {
 
     let store = match project::store_for(dir, &loaded.config) {
         Ok(s) => s,
-        Err(e) => return fail(project::state_error(&e).into(), &loaded, color),
+        Err(d) => return fail(d, &loaded, color),
     };
     let lock_timeout = match project::parse_duration(&a.lock_timeout) {
         Ok(d) => d,

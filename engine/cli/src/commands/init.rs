@@ -1,6 +1,8 @@
-//! `infra init`: prepares a configuration directory: creates `.infra/` with the state database
-//! and a `.gitignore` that keeps both out of version control, then resolves every provider the
-//! configuration needs (its `required_providers` entries, `provider` blocks and the providers
+//! `infra init`: prepares a configuration directory: settles its state backend (the local
+//! database in `.infra/`, created here, or the `backend "s3"` bucket, checked here), recorded in
+//! `.infra/backend.json`; copies the state over with `-migrate-state` when the configuration
+//! names another backend than the recorded one (`migrate.rs`); writes a `.gitignore` that keeps
+//! `.infra/` out of version control; then resolves every provider the configuration needs (its `required_providers` entries, `provider` blocks and the providers
 //! its resource types imply) against the providers built into infra.
 //!
 //! Running it again is harmless. It is optional: plan and apply create the database themselves
@@ -14,6 +16,7 @@ use infra_core::{Diagnostic, Diagnostics, SourceRange};
 use infra_plan::providers::provider_source;
 
 use crate::args::InitArgs;
+use crate::backend::{self, Backend};
 use crate::project;
 
 /// `.infra/.gitignore`: state holds secrets and must not be committed by accident.
@@ -39,38 +42,10 @@ pub fn run(a: InitArgs) -> u8 {
         return 0;
     }
     let mut diags = diags;
-    if let Some(b) = &config.module.terraform.backend {
-        diags.push(
-            Diagnostic::warning(
-                "Backend configuration ignored",
-                format!("infra keeps every environment's state in {}, so the \"{}\" backend block is not used.", project::state_path(Path::new("")).display(), b.kind),
-            )
-            .with_subject(b.range.clone()),
-        );
-    }
-
-    println!("\nInitializing the state database...");
-    let existed = project::state_path(dir).exists();
-    match project::open_store(dir) {
-        Ok(_) => {}
-        Err(e) => {
-            diags.push(super::state::state_diag(
-                "Failed to open the state database",
-                &e,
-            ));
-            project::report(&diags, &sources, color);
-            return 1;
-        }
-    }
-    let shown = project::state_path(Path::new(""));
-    if existed {
-        println!(
-            "- Using existing {} (environment \"{}\")",
-            shown.display(),
-            a.env
-        );
-    } else {
-        println!("- Created {} (environment \"{}\")", shown.display(), a.env);
+    if let Err(d) = init_backend(dir, &config, &a) {
+        diags.extend(d);
+        project::report(&diags, &sources, color);
+        return 1;
     }
     if let Err(d) = write_gitignore(dir) {
         diags.extend(d);
@@ -108,6 +83,77 @@ pub fn run(a: InitArgs) -> u8 {
         "\ninfra has been successfully initialized!\n\nYou may now begin working with infra. Try running \"infra plan\" to see\nany changes that are required for your infrastructure. All infra commands\nshould now work."
     );
     0
+}
+
+/// Settles the backend: migrates (`-migrate-state`) or switches (`-reconfigure`) when the
+/// configuration names another backend than the one recorded, prepares it (the local database
+/// is created; an S3 bucket is checked for versioning) and records it in `.infra/backend.json`.
+fn init_backend(dir: &Path, config: &Config, a: &InitArgs) -> Result<(), Diagnostics> {
+    let range = config
+        .module
+        .terraform
+        .backend
+        .as_ref()
+        .map(|b| b.range.clone());
+    let at = |d: Diagnostic| match &range {
+        Some(r) => d.with_subject(r.clone()),
+        None => d,
+    };
+    let configured = backend::configured(&config.module)?;
+    let previous = backend::previous(dir)?;
+    println!("\nInitializing the backend...");
+    match previous {
+        Some(p) if p.public() != configured.public() => {
+            if a.migrate_state {
+                println!(
+                    "- Migrating state from {} to {}",
+                    p.describe(),
+                    configured.describe()
+                );
+                super::migrate::run(dir, &p, &configured, a)?;
+            } else if a.reconfigure {
+                println!(
+                    "- Switching from {} to {} without copying state (-reconfigure)",
+                    p.describe(),
+                    configured.describe()
+                );
+            } else {
+                return Err(at(Diagnostic::error(
+                    "Backend configuration changed",
+                    format!(
+                        "The configuration now keeps state in {}, but this directory was initialized with {}. Run `infra init -migrate-state` to copy every environment's state to the new backend (add -force-copy to answer yes without a prompt), or `infra init -reconfigure` to use the new backend without copying anything.",
+                        configured.describe(),
+                        p.describe()
+                    ),
+                ))
+                .into());
+            }
+        }
+        _ if a.migrate_state => {
+            println!("- No state to migrate: the backend has not changed.");
+        }
+        _ => {}
+    }
+    match &configured {
+        Backend::Local => {
+            let existed = project::state_path(dir).exists();
+            project::open_store(dir)
+                .map_err(|e| super::state::state_diag("Failed to open the state database", &e))?;
+            let shown = project::state_path(Path::new(""));
+            let verb = if existed { "Using existing" } else { "Created" };
+            println!("- {verb} {} (environment \"{}\")", shown.display(), a.env);
+        }
+        Backend::S3(_) => {
+            backend::verify(&configured)?;
+            println!(
+                "- Using {} (environment \"{}\")",
+                configured.describe(),
+                a.env
+            );
+        }
+    }
+    backend::record(dir, &configured)?;
+    Ok(())
 }
 
 fn write_gitignore(dir: &Path) -> Result<(), Diagnostics> {

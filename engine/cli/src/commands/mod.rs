@@ -6,6 +6,7 @@ pub mod fmt;
 pub mod graph;
 pub mod import;
 pub mod init;
+mod migrate;
 pub mod output;
 pub mod run;
 pub mod show;

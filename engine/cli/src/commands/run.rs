@@ -11,7 +11,7 @@ use infra_apply::{ApplyContext, ProgressSink};
 use infra_core::addr::{parse_target, Target};
 use infra_core::{Diagnostic, Diagnostics};
 use infra_plan::{Plan, PlanMode, PlanOptions};
-use infra_state::{LockInfo, StateLock, StateStore};
+use infra_state::{LockInfo, StateLock};
 
 use crate::args::{ApplyArgs, PlanArgs, RunArgs};
 use crate::project::{self, Loaded};
@@ -139,9 +139,9 @@ async fn run(
             }
         }
     }
-    let store = match project::open_store(dir) {
+    let store = match project::store_for(dir, &loaded.config) {
         Ok(s) => s,
-        Err(e) => return fail(project::state_error(&e).into(), &loaded.sources, color),
+        Err(d) => return fail(d, &loaded.sources, color),
     };
     let lock_timeout = match project::parse_duration(&r.lock_timeout) {
         Ok(d) => d,

@@ -13,14 +13,15 @@ use std::sync::Arc;
 use infra_core::addr::{parse_target, ResourceInstanceAddr, Target};
 use infra_core::{Diagnostic, Diagnostics};
 use infra_state::{
-    ChangeKind, LockInfo, ResourceInstance, ResourceMode, SqliteStore, StateError, StateLock,
-    StateSnapshot, StateStore, VersionRow,
+    ChangeKind, LockInfo, ResourceInstance, ResourceMode, StateError, StateLock, StateSnapshot,
+    StateStore, VersionRow,
 };
 use serde_json::json;
 
 use super::show_format::{render_instance, Schemas};
 use super::state_edit;
 use crate::args::{StateArgs, StateCommand};
+use crate::backend;
 use crate::project;
 use crate::render::Sources;
 
@@ -91,33 +92,43 @@ pub(crate) fn sentence(msg: &str) -> String {
     s
 }
 
-/// The environment's current state; an empty one (serial 0) when there is no state database,
-/// which is not created.
+/// The environment's current state; an empty one (serial 0) when there is no state, whose
+/// local database is not created.
 pub(crate) fn read_state(env: &str) -> Result<StateSnapshot, Diagnostics> {
-    if !state_db_exists() {
+    let Some(store) = existing_store()? else {
         return Ok(StateSnapshot::default());
-    }
-    let store = open_store()?;
+    };
     store
         .load(env)
         .map_err(|e| state_diag("Failed to load state", &e).into())
 }
 
-/// Whether the current directory has a state database (reading commands do not create one).
-pub(crate) fn state_db_exists() -> bool {
-    project::state_path(Path::new(".")).exists()
+/// The state store of the current directory's backend; `None` when that is the local database
+/// and it does not exist (reading commands do not create one).
+pub(crate) fn existing_store() -> Result<Option<Arc<dyn StateStore>>, Diagnostics> {
+    let dir = Path::new(".");
+    let b = backend::of_dir(dir)?;
+    backend::open(dir, &b, false)
 }
 
-/// Opens (creating if needed) the state database of the current directory.
-pub(crate) fn open_store() -> Result<Arc<SqliteStore>, Diagnostics> {
-    project::open_store(Path::new("."))
-        .map_err(|e| state_diag("Failed to open the state database", &e).into())
+/// Opens the state store of the current directory's backend (creating the local database if
+/// needed).
+pub(crate) fn open_store() -> Result<Arc<dyn StateStore>, Diagnostics> {
+    let dir = Path::new(".");
+    let b = backend::of_dir(dir)?;
+    backend::open(dir, &b, true)?.ok_or_else(|| {
+        Diagnostic::error(
+            "Failed to open the state",
+            format!("Cannot open {}.", b.describe()),
+        )
+        .into()
+    })
 }
 
 /// Takes the environment's lock for `operation` unless `-lock=false`, waiting up to
 /// `-lock-timeout`.
 pub(crate) fn take_lock(
-    store: &SqliteStore,
+    store: &dyn StateStore,
     a: &StateArgs,
     operation: &str,
 ) -> Result<Option<StateLock>, Diagnostics> {
@@ -290,16 +301,14 @@ fn pull(a: &StateArgs) -> u8 {
 }
 
 fn history(a: &StateArgs, as_json: bool) -> u8 {
-    let rows = if state_db_exists() {
-        match open_store().and_then(|s| {
-            s.history(&a.env)
-                .map_err(|e| state_diag("Failed to read the state history", &e).into())
-        }) {
-            Ok(r) => r,
-            Err(d) => return fail(d, a.no_color),
-        }
-    } else {
-        Vec::new()
+    let rows = match existing_store().and_then(|s| match s {
+        Some(s) => s
+            .history(&a.env)
+            .map_err(|e| state_diag("Failed to read the state history", &e).into()),
+        None => Ok(Vec::new()),
+    }) {
+        Ok(r) => r,
+        Err(d) => return fail(d, a.no_color),
     };
     if as_json {
         let doc: Vec<serde_json::Value> = rows.iter().map(version_json).collect();

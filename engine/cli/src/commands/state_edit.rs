@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use infra_core::addr::{ModuleInstance, ResourceAddr, ResourceInstanceAddr, Target};
 use infra_core::{Diagnostic, Diagnostics};
-use infra_state::{ResourceInstance, StateError, StateSnapshot, StateStore};
+use infra_state::{ResourceInstance, StateError, StateSnapshot};
 
 use super::state::{
-    fail, open_store, parse_address, sentence, sorted_instances, state_db_exists, state_diag,
+    existing_store, fail, open_store, parse_address, sentence, sorted_instances, state_diag,
     take_lock,
 };
 use crate::args::StateArgs;
@@ -40,14 +40,12 @@ pub(super) fn rm(a: &StateArgs, addresses: &[String], dry_run: bool) -> u8 {
             Err(d) => return fail(d, a.no_color),
         }
     }
-    if !state_db_exists() {
-        return fail(no_matching_objects(), a.no_color);
-    }
-    let store = match open_store() {
-        Ok(s) => s,
+    let store = match existing_store() {
+        Ok(Some(s)) => s,
+        Ok(None) => return fail(no_matching_objects(), a.no_color),
         Err(d) => return fail(d, a.no_color),
     };
-    let _lock = match take_lock(&store, a, "state rm") {
+    let _lock = match take_lock(store.as_ref(), a, "state rm") {
         Ok(l) => l,
         Err(d) => return fail(d, a.no_color),
     };
@@ -216,18 +214,18 @@ pub(super) fn mv(a: &StateArgs, source: &str, destination: &str, dry_run: bool) 
         (Ok(s), Ok(d)) => (s, d),
         (Err(d), _) | (_, Err(d)) => return fail(d, a.no_color),
     };
-    if !state_db_exists() {
+    let store = match existing_store() {
+        Ok(Some(s)) => s,
         // Nothing can match in a directory that never had a state.
-        return match plan_move(&StateSnapshot::default(), &src, &dst) {
-            Err(d) => fail(d, a.no_color),
-            Ok(_) => 1,
-        };
-    }
-    let store = match open_store() {
-        Ok(s) => s,
+        Ok(None) => {
+            return match plan_move(&StateSnapshot::default(), &src, &dst) {
+                Err(d) => fail(d, a.no_color),
+                Ok(_) => 1,
+            }
+        }
         Err(d) => return fail(d, a.no_color),
     };
-    let _lock = match take_lock(&store, a, "state mv") {
+    let _lock = match take_lock(store.as_ref(), a, "state mv") {
         Ok(l) => l,
         Err(d) => return fail(d, a.no_color),
     };
@@ -286,19 +284,23 @@ fn diff_lines(current: &StateSnapshot, target: &StateSnapshot) -> Vec<String> {
 }
 
 pub(super) fn rollback(a: &StateArgs, serial: u64) -> u8 {
-    if !state_db_exists() && serial > 0 {
-        let e = StateError::NoSuchVersion {
-            env: a.env.clone(),
-            serial,
-            latest: 0,
-        };
-        return fail(state_diag("Invalid state version", &e), a.no_color);
-    }
-    let store = match open_store() {
-        Ok(s) => s,
+    let store = match existing_store() {
+        Ok(Some(s)) => s,
+        Ok(None) if serial > 0 => {
+            let e = StateError::NoSuchVersion {
+                env: a.env.clone(),
+                serial,
+                latest: 0,
+            };
+            return fail(state_diag("Invalid state version", &e), a.no_color);
+        }
+        Ok(None) => match open_store() {
+            Ok(s) => s,
+            Err(d) => return fail(d, a.no_color),
+        },
         Err(d) => return fail(d, a.no_color),
     };
-    let _lock = match take_lock(&store, a, "state rollback") {
+    let _lock = match take_lock(store.as_ref(), a, "state rollback") {
         Ok(l) => l,
         Err(d) => return fail(d, a.no_color),
     };
@@ -363,7 +365,7 @@ pub(super) fn import_terraform(a: &StateArgs, file: &str, force: bool) -> u8 {
         Ok(s) => s,
         Err(d) => return fail(d, a.no_color),
     };
-    let _lock = match take_lock(&store, a, "state import-terraform") {
+    let _lock = match take_lock(store.as_ref(), a, "state import-terraform") {
         Ok(l) => l,
         Err(d) => return fail(d, a.no_color),
     };

@@ -7,9 +7,9 @@ use std::io::{BufRead, Write};
 use std::time::Duration;
 
 use infra_core::Diagnostic;
-use infra_state::{LockInfo, StateError, StateStore};
+use infra_state::{LockInfo, StateError};
 
-use super::state::{fail, open_store, sentence, state_db_exists};
+use super::state::{existing_store, fail, sentence};
 use crate::args::ForceUnlockArgs;
 
 pub fn run(a: ForceUnlockArgs) -> u8 {
@@ -27,12 +27,12 @@ pub fn run(a: ForceUnlockArgs) -> u8 {
             return 1;
         }
     }
-    // No state database means nothing was ever locked here; do not create one to find out.
-    let result = if state_db_exists() {
-        let store = match open_store() {
-            Ok(s) => s,
-            Err(d) => return fail(d, a.no_color),
-        };
+    // No local state database means nothing was ever locked here; do not create one to find out.
+    let store = match existing_store() {
+        Ok(s) => s,
+        Err(d) => return fail(d, a.no_color),
+    };
+    let result = if let Some(store) = store {
         // The store remembers the last holder after a normal release, so first find out whether
         // anyone holds the lock now: if it can be taken at once, there is nothing to unlock.
         match store.lock(&a.env, LockInfo::new("force-unlock"), Duration::ZERO) {
