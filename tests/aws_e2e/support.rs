@@ -11,7 +11,7 @@ use serde_json::Value as J;
 use crate::moto::{moto, python};
 
 /// Regions handed out one per deployment (the emulator keeps EC2 objects per region).
-const REGIONS: [&str; 24] = [
+const REGIONS: [&str; 30] = [
     "us-east-1",
     "us-east-2",
     "us-west-1",
@@ -36,6 +36,12 @@ const REGIONS: [&str; 24] = [
     "eu-south-2",
     "me-south-1",
     "il-central-1",
+    "ap-east-1",
+    "ap-south-2",
+    "ap-southeast-4",
+    "ca-west-1",
+    "me-central-1",
+    "mx-central-1",
 ];
 
 /// One deployment: a scratch copy of the example, a region and a name prefix.
