@@ -387,7 +387,9 @@ async fn run_deletes_recorded(
     let done = Arc::new(std::sync::Mutex::new(Vec::new()));
     let sem = Arc::new(tokio::sync::Semaphore::new(ctx.options.parallelism.max(1)));
     let cancelled = ctx.cancelled.clone();
-    infra_graph::walk(
+    // Deletes beyond what the semaphore lets run wait as graph nodes, not as spawned futures.
+    let max_running = ctx.options.parallelism.max(1).saturating_mul(4).max(64);
+    infra_graph::walk_bounded(
         &g,
         |n| {
             let i = g[n];
@@ -428,6 +430,7 @@ async fn run_deletes_recorded(
             })
         },
         move || cancelled.load(std::sync::atomic::Ordering::SeqCst),
+        max_running,
     )
     .await;
     let done: Vec<usize> = std::mem::take(&mut *done.lock().expect("lock"));

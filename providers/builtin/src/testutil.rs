@@ -2,8 +2,6 @@
 //! configurations hold every schema attribute (null when unset), and the proposed state merges the
 //! configuration over the prior state's computed attributes.
 
-use std::collections::BTreeMap;
-
 use infra_core::{Diagnostics, Value};
 use infra_provider::{ApplyRequest, PlanRequest, PlanResponse, Provider, ResourceSchema};
 
@@ -19,7 +17,7 @@ pub(crate) fn data_config(p: &dyn Provider, type_name: &str, args: &[(&str, Valu
 }
 
 fn object_for(schema: &ResourceSchema, type_name: &str, args: &[(&str, Value)]) -> Value {
-    let mut o: BTreeMap<String, Value> = schema
+    let mut o: infra_core::ValueMap = schema
         .block
         .attributes
         .iter()
