@@ -24,7 +24,7 @@ fn object_for(schema: &ResourceSchema, type_name: &str, args: &[(&str, Value)]) 
         .map(|(k, a)| (k.clone(), Value::Null(a.ty.clone())))
         .collect();
     for (k, v) in args {
-        assert!(o.contains_key(*k), "{type_name} has no attribute {k}");
+        assert!(o.contains_key(k), "{type_name} has no attribute {k}");
         o.insert((*k).to_string(), v.clone());
     }
     Value::Object(o)
