@@ -286,7 +286,7 @@ fn check_validations(
     let mut scope = MapScope::default();
     scope.roots.insert(
         "var".into(),
-        Value::Object(BTreeMap::from([(var.name.clone(), value)])),
+        Value::Object(infra_core::ValueMap::from([(var.name.clone(), value)])),
     );
     for rule in &var.validations {
         let mut ctx = EvalContext::new(&scope, functions, fctx, &rule.condition.file);

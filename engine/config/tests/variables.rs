@@ -155,7 +155,7 @@ variable "anything" { type = any }
     assert_eq!(values["l"], Value::List(Type::String, vec![s("a"), s("1")]));
     assert_eq!(
         values["anything"],
-        Value::Object(BTreeMap::from([("x".to_string(), num("1"))]))
+        Value::Object(infra_core::ValueMap::from([("x".to_string(), num("1"))]))
     );
 }
 
@@ -206,7 +206,7 @@ variable "tags" { type = map(string) }
     assert_eq!(values["n"], num("42"));
     assert_eq!(
         values["svc"],
-        Value::Object(BTreeMap::from([
+        Value::Object(infra_core::ValueMap::from([
             ("name".to_string(), s("api")),
             ("replicas".to_string(), num("1"))
         ])),
@@ -214,7 +214,10 @@ variable "tags" { type = map(string) }
     );
     assert_eq!(
         values["tags"],
-        Value::Map(Type::String, BTreeMap::from([("a".to_string(), s("1"))]))
+        Value::Map(
+            Type::String,
+            infra_core::ValueMap::from([("a".to_string(), s("1"))])
+        )
     );
 }
 

@@ -120,7 +120,7 @@ pub fn convert(v: &Value, want: &Type) -> Result<Value, ConvertError> {
             } else {
                 (**et).clone()
             };
-            let mut out = BTreeMap::new();
+            let mut out = crate::ValueMap::new();
             for (k, item) in items {
                 let c = convert(item, &et).map_err(|e| at(e, format!("[{k:?}]")))?;
                 out.insert(k.clone(), c);
@@ -132,7 +132,7 @@ pub fn convert(v: &Value, want: &Type) -> Result<Value, ConvertError> {
                 Value::Map(_, m) | Value::Object(m) => m,
                 _ => return Err(err("object required")),
             };
-            let mut out = BTreeMap::new();
+            let mut out = crate::ValueMap::new();
             for (k, at_ty) in attrs {
                 match items.get(k) {
                     Some(item) => {

@@ -10,8 +10,10 @@ pub mod diag;
 pub mod number;
 pub mod types;
 pub mod value;
+pub mod valuemap;
 
 pub use diag::{Diagnostic, Diagnostics, LineIndex, Pos, Severity, SourceRange};
 pub use number::Number;
 pub use types::Type;
 pub use value::Value;
+pub use valuemap::ValueMap;

@@ -5,10 +5,10 @@
 //! the rest in `infra-lang`); this module only builds, inspects and compares values.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use crate::number::Number;
 use crate::types::Type;
+use crate::valuemap::ValueMap;
 
 /// A Terraform value.
 ///
@@ -28,8 +28,8 @@ pub enum Value {
     /// A set with its element type, elements in canonical order.
     Set(Type, Vec<Value>),
     /// A map with its element type; keys in lexical byte order.
-    Map(Type, BTreeMap<String, Value>),
-    Object(BTreeMap<String, Value>),
+    Map(Type, ValueMap),
+    Object(ValueMap),
     Tuple(Vec<Value>),
     /// A value marked sensitive: never printed, and the mark spreads to everything derived from it.
     Sensitive(Box<Value>),
@@ -52,7 +52,7 @@ impl Value {
         Value::Unknown(Type::Dynamic)
     }
     pub fn empty_object() -> Value {
-        Value::Object(BTreeMap::new())
+        Value::Object(ValueMap::new())
     }
     pub fn empty_tuple() -> Value {
         Value::Tuple(Vec::new())
@@ -185,7 +185,7 @@ impl Value {
         }
     }
     /// The entries of a map or object.
-    pub fn entries(&self) -> Option<&BTreeMap<String, Value>> {
+    pub fn entries(&self) -> Option<&ValueMap> {
         match self.peel() {
             Value::Map(_, m) | Value::Object(m) => Some(m),
             _ => None,
@@ -195,7 +195,7 @@ impl Value {
     pub fn length(&self) -> Option<usize> {
         self.elements()
             .map(<[Value]>::len)
-            .or_else(|| self.entries().map(BTreeMap::len))
+            .or_else(|| self.entries().map(ValueMap::len))
     }
 
     /// Rebuilds the value bottom-up through `f` (children first).
@@ -284,7 +284,7 @@ impl Value {
                     .collect::<Option<_>>()?,
             ),
             (Type::Object(attrs, _), J::Object(o)) => {
-                let mut m = BTreeMap::new();
+                let mut m = ValueMap::new();
                 for (k, t) in attrs {
                     let v = match o.get(k) {
                         Some(v) => Value::from_json(v, t)?,

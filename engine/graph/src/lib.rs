@@ -15,4 +15,4 @@ pub use build::{
     NodeKind,
 };
 pub use render::{to_dot, to_mermaid};
-pub use walk::{walk, WalkOutcome};
+pub use walk::{walk, walk_bounded, WalkOutcome};

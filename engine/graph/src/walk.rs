@@ -31,6 +31,19 @@ pub async fn walk<N, E>(
     visit: impl Fn(NodeIndex) -> Visit,
     cancelled: impl Fn() -> bool,
 ) -> HashMap<NodeIndex, WalkOutcome> {
+    walk_bounded(graph, visit, cancelled, usize::MAX).await
+}
+
+/// As [`walk`], with at most `max_running` visits started and unfinished at once (ready nodes
+/// beyond it wait their turn, as indexes rather than as futures). Visits must not wait on one
+/// another, which the ordering already guarantees.
+pub async fn walk_bounded<N, E>(
+    graph: &DiGraph<N, E>,
+    visit: impl Fn(NodeIndex) -> Visit,
+    cancelled: impl Fn() -> bool,
+    max_running: usize,
+) -> HashMap<NodeIndex, WalkOutcome> {
+    let max_running = max_running.max(1);
     let mut waiting: HashMap<NodeIndex, usize> = graph
         .node_indices()
         .map(|n| (n, graph.neighbors_directed(n, Direction::Incoming).count()))
@@ -44,7 +57,8 @@ pub async fn walk<N, E>(
     ready.sort();
     let mut running: JoinSet<(NodeIndex, bool)> = JoinSet::new();
     loop {
-        while let Some(n) = ready.pop() {
+        while running.len() < max_running {
+            let Some(n) = ready.pop() else { break };
             if cancelled() {
                 skip(graph, n, &mut outcome);
                 continue;
@@ -166,6 +180,38 @@ mod tests {
         assert_eq!(by_name("d"), WalkOutcome::Skipped);
         assert_eq!(by_name("c"), WalkOutcome::Done);
         assert_eq!(by_name("e"), WalkOutcome::Done);
+    }
+
+    #[tokio::test]
+    async fn bounded_walk_keeps_at_most_the_bound_running() {
+        let mut g: DiGraph<(), ()> = DiGraph::new();
+        for _ in 0..20 {
+            g.add_node(());
+        }
+        let now = Arc::new(Mutex::new((0usize, 0usize)));
+        let n2 = now.clone();
+        let out = walk_bounded(
+            &g,
+            move |_| {
+                let n = n2.clone();
+                Box::pin(async move {
+                    {
+                        let mut x = n.lock().unwrap();
+                        x.0 += 1;
+                        x.1 = x.1.max(x.0);
+                    }
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    n.lock().unwrap().0 -= 1;
+                    true
+                })
+            },
+            || false,
+            3,
+        )
+        .await;
+        assert!(out.values().all(|x| *x == WalkOutcome::Done));
+        assert_eq!(out.len(), 20);
+        assert_eq!(now.lock().unwrap().1, 3);
     }
 
     #[tokio::test]

@@ -90,11 +90,11 @@ impl Scope for BenchScope {
 
 fn scope() -> BenchScope {
     let obj = |id: &str| {
-        Value::Object(BTreeMap::from([
+        Value::Object(infra_core::ValueMap::from([
             ("id".to_string(), Value::string(id)),
             (
                 "triggers".to_string(),
-                Value::Object(BTreeMap::from([(
+                Value::Object(infra_core::ValueMap::from([(
                     "name".to_string(),
                     Value::string("bench-1-0-0"),
                 )])),
@@ -107,7 +107,7 @@ fn scope() -> BenchScope {
     BenchScope {
         vars: BTreeMap::from([
             ("prefix".to_string(), Value::string("bench")),
-            ("names".to_string(), Value::Object(names)),
+            ("names".to_string(), Value::Object(names.into())),
         ]),
         locals: BTreeMap::from([("tag".to_string(), Value::string("bench-1"))]),
         resources: BTreeMap::from([

@@ -47,13 +47,7 @@ fn write_seq(out: &mut String, open: &str, close: &str, items: &[Value], level: 
     out.push_str(close);
 }
 
-fn write_map(
-    out: &mut String,
-    open: &str,
-    close: &str,
-    m: &std::collections::BTreeMap<String, Value>,
-    level: usize,
-) {
+fn write_map(out: &mut String, open: &str, close: &str, m: &infra_core::ValueMap, level: usize) {
     out.push_str(open);
     if m.is_empty() {
         out.push_str(close);
@@ -128,7 +122,7 @@ mod tests {
         m.insert("a".to_string(), Value::int(1));
         m.insert("d".to_string(), Value::empty_tuple());
         assert_eq!(
-            console_format(&Value::Object(m)),
+            console_format(&Value::Object(m.into())),
             "{\n  \"a\" = 1\n  \"d\" = []\n}"
         );
         assert_eq!(console_format(&Value::string("a\nb")), "<<EOT\na\nb\nEOT");

@@ -33,11 +33,13 @@ fn prelude_scope(functions: &Functions, fctx: &FuncContext) -> MapScope {
         }
     }
     let mut scope = MapScope::default();
-    scope.roots.insert("local".into(), Value::Object(locals));
+    scope
+        .roots
+        .insert("local".into(), Value::Object(locals.into()));
     let path = |s: &str| Value::string(s);
     scope.roots.insert(
         "path".into(),
-        Value::Object(BTreeMap::from([
+        Value::Object(infra_core::ValueMap::from([
             ("module".to_string(), path(".")),
             ("root".to_string(), path(".")),
             ("cwd".to_string(), path(&golden_dir().to_string_lossy())),
@@ -45,7 +47,10 @@ fn prelude_scope(functions: &Functions, fctx: &FuncContext) -> MapScope {
     );
     scope.roots.insert(
         "terraform".into(),
-        Value::Object(BTreeMap::from([("workspace".to_string(), path("default"))])),
+        Value::Object(infra_core::ValueMap::from([(
+            "workspace".to_string(),
+            path("default"),
+        )])),
     );
     scope
 }

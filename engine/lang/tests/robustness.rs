@@ -18,7 +18,7 @@ fn scope() -> MapScope {
     locals.insert("n".to_string(), Value::int(3));
     locals.insert("u".to_string(), Value::unknown());
     locals.insert("s".to_string(), Value::string("x").mark_sensitive());
-    s.roots.insert("local".into(), Value::Object(locals));
+    s.roots.insert("local".into(), Value::Object(locals.into()));
     s
 }
 

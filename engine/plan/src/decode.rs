@@ -61,7 +61,7 @@ impl Decoder<'_> {
         vars: &[(String, Value)],
     ) -> Result<Value, Diagnostics> {
         let mut diags = Diagnostics::new();
-        let mut out = BTreeMap::new();
+        let mut out = infra_core::ValueMap::new();
         for (name, attr) in &body.attributes {
             if !schema.attributes.contains_key(name) {
                 let hint = did_you_mean(name, schema.attributes.keys().map(String::as_str))
@@ -175,7 +175,7 @@ impl Decoder<'_> {
             };
             for (k, v) in items {
                 let mut iter_vars = vars.to_vec();
-                let it = Value::Object(BTreeMap::from([
+                let it = Value::Object(infra_core::ValueMap::from([
                     ("key".to_string(), k),
                     ("value".to_string(), v.mark_if(marked)),
                 ]));

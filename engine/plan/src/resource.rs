@@ -96,6 +96,26 @@ impl Walker {
         };
         let mut diags = Diagnostics::new();
         let mut tasks: JoinSet<(ResourceAddr, InstanceOutcome)> = JoinSet::new();
+        // Instances are spawned a bounded number at a time: each task's future is a few
+        // kilobytes, and a task started long before a provider slot frees up for it only holds
+        // memory. The bound stays well above `-parallelism` so provider calls never wait on it.
+        let in_flight = self.options.parallelism.max(1).saturating_mul(4).max(64);
+        let finish = |joined: Result<(ResourceAddr, InstanceOutcome), tokio::task::JoinError>,
+                      diags: &mut Diagnostics| {
+            let (raddr, r) = match joined {
+                Ok(x) => x,
+                Err(e) => std::panic::resume_unwind(e.into_panic()),
+            };
+            match r {
+                Ok((k, Some(v))) => {
+                    if let Some(e) = self.state.resources.write().expect("lock").get_mut(&raddr) {
+                        e.instances.insert(k, v);
+                    }
+                }
+                Ok((_, None)) => {}
+                Err(d) => diags.extend(d),
+            }
+        };
         for (inst, _) in self.state.module_instances(&node.module) {
             let raddr = ResourceAddr {
                 module: inst.clone(),
@@ -157,6 +177,12 @@ impl Walker {
                 let w = self.clone();
                 let path = node.module.clone();
                 let ra = raddr.clone();
+                while tasks.len() >= in_flight {
+                    match tasks.join_next().await {
+                        Some(joined) => finish(joined, &mut diags),
+                        None => break,
+                    }
+                }
                 tasks.spawn(async move {
                     let key = job.addr.key.clone();
                     let r = w.instance(&path, job).await.map(|v| (key, v));
@@ -166,19 +192,7 @@ impl Walker {
             self.orphans_of(&raddr, &exp, &keys, &schema, &provider_addr);
         }
         while let Some(joined) = tasks.join_next().await {
-            let (raddr, r) = match joined {
-                Ok(x) => x,
-                Err(e) => std::panic::resume_unwind(e.into_panic()),
-            };
-            match r {
-                Ok((k, Some(v))) => {
-                    if let Some(e) = self.state.resources.write().expect("lock").get_mut(&raddr) {
-                        e.instances.insert(k, v);
-                    }
-                }
-                Ok((_, None)) => {}
-                Err(d) => diags.extend(d),
-            }
+            finish(joined, &mut diags);
         }
         if diags.has_errors() {
             Err(diags)
@@ -765,10 +779,10 @@ fn set_path(v: Value, path: &[String], from: &Value) -> Value {
 /// The configuration merged over the prior state: configured values win; computed attributes
 /// left unset keep their prior value (or stay null for the provider to mark unknown).
 pub fn proposed_state(schema: &BlockSchema, prior: Option<&Value>, config: &Value) -> Value {
-    let empty = BTreeMap::new();
+    let empty = infra_core::ValueMap::new();
     let cfg = config.entries().unwrap_or(&empty);
     let old = prior.and_then(Value::entries);
-    let mut out = BTreeMap::new();
+    let mut out = infra_core::ValueMap::new();
     for (name, a) in &schema.attributes {
         let c = cfg.get(name).cloned().unwrap_or(Value::Null(a.ty.clone()));
         let v = if c.is_null() && a.computed {

@@ -191,7 +191,7 @@ impl Scope for InstanceScope<'_> {
                 None => Err(ScopeError::new("Invalid \"self\" reference", "The \"self\" object is not available in this context.")),
             },
             "path" => Ok((self.path.clone(), 0)),
-            "terraform" => Ok((Value::Object(BTreeMap::from([("workspace".to_string(), Value::string(self.workspace))])), 0)),
+            "terraform" => Ok((Value::Object(infra_core::ValueMap::from([("workspace".to_string(), Value::string(self.workspace))])), 0)),
             "module" => {
                 let name = attr(0).ok_or_else(|| invalid_direct(root))?;
                 let exp = self.state.module_calls.read().expect("lock").get(&(self.module.clone(), name.to_string())).cloned();

@@ -287,7 +287,7 @@ impl Walker {
             .unwrap_or_else(|| ".".into());
         let root = self.config.module.dir.to_string_lossy().to_string();
         let cwd = self.fctx.cwd.to_string_lossy().to_string();
-        let path = Value::Object(BTreeMap::from([
+        let path = Value::Object(infra_core::ValueMap::from([
             ("module".to_string(), Value::string(dir)),
             ("root".to_string(), Value::string(root)),
             ("cwd".to_string(), Value::string(cwd)),

@@ -2,7 +2,6 @@
 //! computed attributes the configuration leaves unset unknown on create and kept on update, and
 //! replacement wherever a `force_new` attribute changes.
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use infra_core::Value;
@@ -48,7 +47,7 @@ pub fn plan_from_schema(
     prior: Option<&Value>,
     proposed: &Value,
 ) -> PlanResponse {
-    let empty = BTreeMap::new();
+    let empty = infra_core::ValueMap::new();
     let proposed_attrs = proposed.entries().unwrap_or(&empty);
     let prior_attrs = prior.and_then(Value::entries);
     let mut planned = proposed_attrs.clone();

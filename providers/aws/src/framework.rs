@@ -26,7 +26,7 @@ use crate::tags::planned_tags_all;
 use crate::values::{from_json, to_json};
 
 /// The attributes of a resource object.
-pub(crate) type Attrs = BTreeMap<String, Value>;
+pub(crate) type Attrs = infra_core::ValueMap;
 
 /// What an operation can use: the configured clients and the stop signal.
 pub(crate) struct Ctx {

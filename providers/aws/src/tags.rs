@@ -39,7 +39,7 @@ pub(crate) fn planned_tags_all(
             }
         }
     }
-    Value::Map(ty, all)
+    Value::Map(ty, all.into())
 }
 
 /// `tags` and `tags_all` for the state, from the tags AWS reports; `prior` is the previous state

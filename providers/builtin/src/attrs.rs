@@ -31,7 +31,7 @@ impl<T> Field<T> {
 }
 
 /// The attributes of a resource object.
-pub(crate) type Attrs = BTreeMap<String, Value>;
+pub(crate) type Attrs = infra_core::ValueMap;
 
 /// The attributes of an object value, or a diagnostic when the value is not an object.
 pub(crate) fn object(v: &Value) -> Result<&Attrs, Diagnostics> {

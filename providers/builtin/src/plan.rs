@@ -114,8 +114,6 @@ pub(crate) fn replaces_for(resp: &PlanResponse, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use infra_core::Type;
 
     use super::*;
@@ -131,7 +129,7 @@ mod tests {
                         v.map_or(Value::Null(Type::String), Value::string),
                     )
                 })
-                .collect::<BTreeMap<_, _>>(),
+                .collect::<infra_core::ValueMap>(),
         )
     }
 

@@ -2,8 +2,6 @@
 //! configurations hold every schema attribute (null when unset), and the proposed state merges the
 //! configuration over the prior state's computed attributes.
 
-use std::collections::BTreeMap;
-
 use infra_core::{Diagnostics, Value};
 use infra_provider::{ApplyRequest, PlanRequest, PlanResponse, Provider, ResourceSchema};
 
@@ -19,14 +17,14 @@ pub(crate) fn data_config(p: &dyn Provider, type_name: &str, args: &[(&str, Valu
 }
 
 fn object_for(schema: &ResourceSchema, type_name: &str, args: &[(&str, Value)]) -> Value {
-    let mut o: BTreeMap<String, Value> = schema
+    let mut o: infra_core::ValueMap = schema
         .block
         .attributes
         .iter()
         .map(|(k, a)| (k.clone(), Value::Null(a.ty.clone())))
         .collect();
     for (k, v) in args {
-        assert!(o.contains_key(*k), "{type_name} has no attribute {k}");
+        assert!(o.contains_key(k), "{type_name} has no attribute {k}");
         o.insert((*k).to_string(), v.clone());
     }
     Value::Object(o)

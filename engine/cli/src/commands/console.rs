@@ -143,12 +143,12 @@ impl<'a> ModuleScope<'a> {
     ) -> ModuleScope<'a> {
         let cwd = std::env::current_dir().unwrap_or_default();
         let module_path = dir.to_string_lossy().to_string();
-        let path = Value::Object(BTreeMap::from([
+        let path = Value::Object(infra_core::ValueMap::from([
             ("module".to_string(), Value::string(module_path.clone())),
             ("root".to_string(), Value::string(module_path)),
             ("cwd".to_string(), Value::string(cwd.to_string_lossy())),
         ]));
-        let terraform = Value::Object(BTreeMap::from([(
+        let terraform = Value::Object(infra_core::ValueMap::from([(
             "workspace".to_string(),
             Value::string(workspace),
         )]));

@@ -247,6 +247,13 @@ async fn run(
         &loaded.variables,
     );
 
+    // The plan takes the prior state itself; only its lineage and serial are kept here (a copy
+    // of every stored instance would be held for the whole run otherwise).
+    let prior_head = infra_state::StateSnapshot {
+        lineage: prior.lineage.clone(),
+        serial: prior.serial,
+        ..Default::default()
+    };
     let plan = if let Some(path) = plan_file {
         let saved = match infra_plan::planfile::read_plan_file(Path::new(path)) {
             Ok(s) => s,
@@ -258,9 +265,12 @@ async fn run(
                 )
             }
         };
-        if let Err(e) =
-            infra_plan::planfile::check_fresh(&saved, &prior.lineage, prior.serial, &config_hash)
-        {
+        if let Err(e) = infra_plan::planfile::check_fresh(
+            &saved,
+            &prior_head.lineage,
+            prior_head.serial,
+            &config_hash,
+        ) {
             return fail(
                 Diagnostic::error("Saved plan cannot be applied", e.to_string()).into(),
                 &loaded.sources,
@@ -272,7 +282,7 @@ async fn run(
         let (plan, diags) = infra_plan::plan(
             loaded.config.clone(),
             project::registry(),
-            prior.clone(),
+            prior,
             options.clone(),
             cancelled.clone(),
         )
@@ -286,7 +296,7 @@ async fn run(
 
     if kind == Kind::Plan {
         let a = plan_args.expect("plan args");
-        return finish_plan(&plan, a, &prior, &config_hash, r);
+        return finish_plan(&plan, a, &prior_head, &config_hash, r);
     }
 
     // apply / destroy: show, confirm, apply.

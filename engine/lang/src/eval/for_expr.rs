@@ -188,7 +188,7 @@ impl EvalContext<'_> {
                     .map(|(k, v)| (k, Value::Tuple(v)))
                     .collect(),
             ),
-            Some(_) => Value::Object(obj),
+            Some(_) => Value::Object(obj.into()),
         };
         Ok(out.mark_if(sensitive))
     }

@@ -311,7 +311,7 @@ impl<'a> EvalContext<'a> {
         if unknown {
             return Ok(Value::unknown().mark_if(sensitive));
         }
-        Ok(Value::Object(out).mark_if(sensitive))
+        Ok(Value::Object(out.into()).mark_if(sensitive))
     }
 
     fn eval_conditional(&mut self, c: &hcl_edit::expr::Conditional) -> EvalResult {

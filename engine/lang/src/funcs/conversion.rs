@@ -227,7 +227,6 @@ mod tests {
     use super::*;
     use crate::funcs::CallError;
     use infra_core::Number;
-    use std::collections::BTreeMap;
 
     #[track_caller]
     fn check(name: &str, args: Vec<Value>, want: Result<Value, &str>) {
@@ -360,8 +359,7 @@ mod tests {
             Ok(Value::set(Type::String, vec![s("1")])),
         );
         check("toset", vec![obj(vec![])], Err("Invalid value for \"v\" parameter: cannot convert object to set of any single type."));
-        let m: BTreeMap<String, Value> =
-            [("a".to_string(), s("1")), ("b".to_string(), s("x"))].into();
+        let m: infra_core::ValueMap = [("a".to_string(), s("1")), ("b".to_string(), s("x"))].into();
         check(
             "tomap",
             vec![obj(vec![("a", n("1")), ("b", s("x"))])],
@@ -370,7 +368,7 @@ mod tests {
         check(
             "tomap",
             vec![obj(vec![])],
-            Ok(Value::Map(Type::Dynamic, BTreeMap::new())),
+            Ok(Value::Map(Type::Dynamic, infra_core::ValueMap::new())),
         );
         check("tomap", vec![obj(vec![("a", n("1")), ("b", tuple(vec![]))])], Err("Invalid value for \"v\" parameter: cannot convert object to map of any single type."));
         check("tomap", vec![tuple(vec![n("1")])], Err("Invalid value for \"v\" parameter: cannot convert tuple to map of any single type."));

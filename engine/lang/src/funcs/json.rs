@@ -389,7 +389,7 @@ impl Decoder<'_> {
                 let mut attrs = BTreeMap::new();
                 loop {
                     match self.token()? {
-                        Tok::Close => return Ok(Value::Object(attrs)),
+                        Tok::Close => return Ok(Value::Object(attrs.into())),
                         Tok::Str(k) => {
                             let t = self.token()?;
                             let v = self.value_from(t)?;

@@ -242,8 +242,8 @@ fn merge(a: &[Value], _: &FuncContext) -> FnResult {
         }
     }
     Ok(match ty {
-        Type::Map(et) => Value::Map(*et, out),
-        _ => Value::Object(out),
+        Type::Map(et) => Value::Map(*et, out.into()),
+        _ => Value::Object(out.into()),
     }
     .mark_if(marked))
 }
@@ -308,8 +308,8 @@ fn zipmap(a: &[Value], _: &FuncContext) -> FnResult {
         out.insert(k.to_string(), v.clone());
     }
     Ok(match ty {
-        Type::Map(et) => Value::Map(*et, out),
-        _ => Value::Object(out),
+        Type::Map(et) => Value::Map(*et, out.into()),
+        _ => Value::Object(out.into()),
     }
     .mark_if(marked))
 }

@@ -82,7 +82,7 @@ fn result(re: &GoRegex, ty: &Type, s: &str, spans: &regex_go::Spans) -> Value {
             for (i, name) in re.names().iter().enumerate().skip(1) {
                 m.insert(name.clone(), sub(i));
             }
-            Value::Object(m)
+            Value::Object(m.into())
         }
     }
 }

@@ -242,7 +242,7 @@ pub(crate) mod testing {
                         m.insert(k, self.value());
                         self.eat(b',');
                     }
-                    Value::Object(m)
+                    Value::Object(m.into())
                 }
                 b'-' | b'0'..=b'9' => {
                     let st = self.i;

@@ -243,7 +243,7 @@ impl Decoder<'_> {
                         }
                     }
                 }
-                let v = Value::Object(attrs);
+                let v = Value::Object(attrs.into());
                 self.complete_anchor(anchor, &v);
                 Ok(v)
             }

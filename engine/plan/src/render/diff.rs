@@ -10,7 +10,7 @@
 //! only formats values; deciding what changed is the planner's job.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use infra_core::value::canonical_cmp;
 use infra_core::{Type, Value};
@@ -124,7 +124,7 @@ impl<'a> Printer<'a> {
         path: &mut Vec<PathStep>,
         sensitive: &BTreeSet<String>,
     ) -> (bool, usize) {
-        let empty = BTreeMap::new();
+        let empty = infra_core::ValueMap::new();
         let old_attrs = old.entries().unwrap_or(&empty);
         let new_attrs = new.entries().unwrap_or(&empty);
         let (old_marked, new_marked) = (old.contains_sensitive(), new.contains_sensitive());
@@ -534,8 +534,8 @@ impl<'a> Printer<'a> {
 
     fn write_map_diff(
         &mut self,
-        old: &BTreeMap<String, Value>,
-        new: &BTreeMap<String, Value>,
+        old: &infra_core::ValueMap,
+        new: &infra_core::ValueMap,
         indent: usize,
         path: &mut Vec<PathStep>,
     ) {
@@ -585,8 +585,8 @@ impl<'a> Printer<'a> {
 
     fn write_object_diff(
         &mut self,
-        old: &BTreeMap<String, Value>,
-        new: &BTreeMap<String, Value>,
+        old: &infra_core::ValueMap,
+        new: &infra_core::ValueMap,
         indent: usize,
         path: &mut Vec<PathStep>,
     ) {

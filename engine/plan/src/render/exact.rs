@@ -13,8 +13,6 @@
 //!
 //! Decoding never panics: errors name the offending field by its path in the document.
 
-use std::collections::BTreeMap;
-
 use infra_core::{Number, Type, Value};
 use num_bigint::BigInt;
 use serde_json::{json, Map, Value as J};
@@ -47,7 +45,7 @@ pub(crate) fn arr_field<'a>(o: &'a Map<String, J>, key: &str, at: &str) -> R<&'a
 
 pub(crate) fn enc_value(v: &Value) -> Result<J, String> {
     let items = |e: &[Value]| e.iter().map(enc_value).collect::<Result<Vec<J>, String>>();
-    let entries = |m: &BTreeMap<String, Value>| {
+    let entries = |m: &infra_core::ValueMap| {
         m.iter()
             .map(|(k, v)| Ok((k.clone(), enc_value(v)?)))
             .collect::<Result<Map<String, J>, String>>()
@@ -255,7 +253,7 @@ pub(crate) fn dec_value(j: &J, at: &str) -> R<Value> {
             .map(|(i, v)| dec_value(v, &format!("{at}[{i}]")))
             .collect()
     };
-    let entries = |key: &str| -> R<BTreeMap<String, Value>> {
+    let entries = |key: &str| -> R<infra_core::ValueMap> {
         obj(field(o, key, at)?, at)?
             .iter()
             .map(|(k, v)| Ok((k.clone(), dec_value(v, &format!("{at}.{k}"))?)))

@@ -214,7 +214,7 @@ impl Env {
                 cfg.get(name).cloned().unwrap_or(Value::null()),
             );
         }
-        Value::Object(out)
+        Value::Object(out.into())
     }
 
     pub async fn plan(

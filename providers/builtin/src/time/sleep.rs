@@ -20,7 +20,6 @@
 //! Import: `CREATE_DURATION,DESTROY_DURATION[,KEY=VALUE...]`, either duration may be empty
 //! (`infra import time_sleep.wait 30s,`), as in Terraform's provider.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -167,7 +166,7 @@ impl ManagedResource for TimeSleep {
                 diags.push(duration_error(name, &e));
             }
         }
-        let mut triggers = BTreeMap::new();
+        let mut triggers = infra_core::ValueMap::new();
         for t in &parts[2..] {
             match t.split_once('=') {
                 Some((k, v)) if !v.contains('=') => {
