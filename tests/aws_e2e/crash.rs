@@ -71,7 +71,10 @@ fn apply_killed_at_random_instants_never_duplicates_and_converges() {
         let at_kill = tracked(&d);
 
         // Whatever the kill left, the next apply finishes the job without duplicates.
-        d.apply();
+        let text = d.apply();
+        let adopted = text
+            .matches("adopted the object created before the interruption")
+            .count();
         let inv = d.inventory();
         for (what, want) in [
             ("vpcs", 1),
@@ -90,14 +93,19 @@ fn apply_killed_at_random_instants_never_duplicates_and_converges() {
         d.assert_clean_plan();
         assert_eq!(tracked(&d), total, "trial {trial}: state size");
         report.push(format!(
-            "trial {trial}: killed after {} ms, {at_kill}/{total} in state{}",
+            "trial {trial}: killed after {} ms, {at_kill}/{total} in state, {adopted} adopted by intent{}",
             delay.as_millis(),
-            if finished_first { " (the apply had already finished: not counted)" } else { "" }
+            if finished_first {
+                " (the apply had already finished: not counted)"
+            } else {
+                ""
+            }
         ));
     }
     eprintln!("{}", report.join("\n"));
     assert_eq!(
-        mid_apply, KILLS_MID_APPLY,
+        mid_apply,
+        KILLS_MID_APPLY,
         "too few kills landed mid-apply:\n{}",
         report.join("\n")
     );

@@ -29,8 +29,11 @@ pub fn state_diag(e: infra_state::StateError) -> Diagnostics {
 }
 
 impl StoreApplier {
+    /// The idempotency marker of one change: the run and a hash of the address. It is short
+    /// (53 characters: EC2's ClientToken takes 64) and plain (no `[`, `"`, `*` or `?`, which
+    /// tag filters may read as patterns); the intent row keeps the address itself.
     fn marker(&self, address: &str) -> String {
-        format!("infra:{}:{address}", self.run_id)
+        format!("{}-{:016x}", self.run_id, fnv1a64(address.as_bytes()))
     }
 
     /// Runs one provider call under the intent protocol and records the outcome.
@@ -256,5 +259,27 @@ impl Applier for StoreApplier {
             config,
         )
         .await
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash (the standard library's is randomly seeded per process).
+fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod marker_tests {
+    use super::fnv1a64;
+
+    #[test]
+    fn fnv1a64_matches_the_reference_values() {
+        assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a64(b"foobar"), 0x8594_4171_f739_67e8);
     }
 }

@@ -9,8 +9,9 @@
 use std::sync::Arc;
 
 use infra_core::addr::{parse_target, Target};
-use infra_core::{Diagnostic, Diagnostics};
+use infra_core::{Diagnostic, Diagnostics, Value};
 use infra_plan::{Action, ResourceChange};
+use infra_provider::IntentQuery;
 use infra_state::{Change, StateStore};
 
 use crate::applier::{instance_for, state_diag};
@@ -90,7 +91,14 @@ pub async fn recover(ctx: &ApplyContext) -> Diagnostics {
         };
         let ty = addr.resource.ty.clone();
         let found = if intent.action == "create" && existing.is_none() {
-            provider.find_by_intent(&ty, &intent.marker).await
+            let planned = Value::from_json(&intent.planned, &schema.block.value_type());
+            let millis = u64::try_from(intent.created.unix_millis).unwrap_or(0);
+            let query = IntentQuery {
+                marker: &intent.marker,
+                planned: planned.as_ref(),
+                recorded_at: std::time::UNIX_EPOCH + std::time::Duration::from_millis(millis),
+            };
+            provider.find_by_intent(&ty, &query).await
         } else {
             match &existing {
                 Some(e) => {

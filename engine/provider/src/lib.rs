@@ -55,6 +55,18 @@ pub struct ApplyRequest {
     pub intent: Option<String>,
 }
 
+/// What crash recovery knows of a create that was interrupted: the object may or may not exist.
+#[derive(Clone, Copy, Debug)]
+pub struct IntentQuery<'a> {
+    /// The idempotency marker the create was given (`ApplyRequest::intent`).
+    pub marker: &'a str,
+    /// The planned object, as recorded before the provider was asked, when it can be read back
+    /// (values that were unknown then are null).
+    pub planned: Option<&'a Value>,
+    /// When the intent was recorded: the create was sent after this instant.
+    pub recorded_at: std::time::SystemTime,
+}
+
 /// A provider: a set of managed resource types and data sources.
 #[async_trait]
 pub trait Provider: Send + Sync {
@@ -104,11 +116,11 @@ pub trait Provider: Send + Sync {
         )))
     }
 
-    /// Finds an object created with the given intent marker (crash recovery); `None` if there is none.
+    /// Finds the object an interrupted create made (crash recovery); `None` if there is none.
     async fn find_by_intent(
         &self,
         _type_name: &str,
-        _marker: &str,
+        _query: &IntentQuery<'_>,
     ) -> Result<Option<Value>, Diagnostics> {
         Ok(None)
     }

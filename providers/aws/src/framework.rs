@@ -13,7 +13,7 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use infra_core::{Diagnostic, Diagnostics, Value};
 use infra_provider::{
-    plan_from_schema, unknown_type, ApplyRequest, PlanRequest, PlanResponse, Provider,
+    plan_from_schema, unknown_type, ApplyRequest, IntentQuery, PlanRequest, PlanResponse, Provider,
     ProviderSchema, ResourceSchema,
 };
 use serde_json::{json, Value as J};
@@ -88,6 +88,21 @@ pub(crate) trait AwsResource: Send + Sync {
     async fn find_by_intent(&self, _ctx: &Ctx, _marker: &str) -> Result<Option<J>> {
         Ok(None)
     }
+
+    /// Finds what an interrupted create made, knowing also the planned object and when the
+    /// create was about to be sent. By default, by the intent marker alone.
+    async fn find_created(&self, ctx: &Ctx, q: &Created<'_>) -> Result<Option<J>> {
+        self.find_by_intent(ctx, q.marker).await
+    }
+}
+
+/// An interrupted create, as [`AwsResource::find_created`] sees it.
+pub(crate) struct Created<'a> {
+    pub marker: &'a str,
+    /// The planned object (unknown values null); `Null` when it could not be recorded.
+    pub planned: J,
+    /// The create was sent after this instant.
+    pub recorded_at: std::time::SystemTime,
 }
 
 /// The AWS provider: resources and data sources, plus the clients `configure` makes.
@@ -362,12 +377,17 @@ impl Provider for AwsProvider {
     async fn find_by_intent(
         &self,
         type_name: &str,
-        marker: &str,
+        query: &IntentQuery<'_>,
     ) -> std::result::Result<Option<Value>, Diagnostics> {
         let (r, schema) = self.resource(type_name)?;
         let ctx = self.ctx()?;
+        let created = Created {
+            marker: query.marker,
+            planned: query.planned.map(to_json).unwrap_or(J::Null),
+            recorded_at: query.recorded_at,
+        };
         match r
-            .find_by_intent(&ctx, marker)
+            .find_created(&ctx, &created)
             .await
             .map_err(fail(type_name, "looking up by intent"))?
         {

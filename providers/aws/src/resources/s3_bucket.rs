@@ -38,7 +38,7 @@ use super::{computed_s, with_id_and_tags, with_timeouts};
 use crate::duration::timeout;
 use crate::ec2::partition;
 use crate::error::{Error, Result};
-use crate::framework::{AwsResource, Ctx};
+use crate::framework::{AwsResource, Created, Ctx};
 use crate::retry::{retry_on, wait_for, Backoff};
 use crate::s3::{bucket_exists, bucket_tags, put_bucket_tags};
 use crate::tags::{state_tags, wanted, INTENT_TAG};
@@ -171,6 +171,13 @@ impl AwsResource for S3Bucket {
         read(ctx, req_str(prior, "id")?, prior).await
     }
 
+    async fn find_created(&self, ctx: &Ctx, q: &Created<'_>) -> Result<Option<J>> {
+        match str_at(&q.planned, "bucket") {
+            Some(name) => find_planned(ctx, name, q).await,
+            None => self.find_by_intent(ctx, q.marker).await,
+        }
+    }
+
     async fn find_by_intent(&self, ctx: &Ctx, marker: &str) -> Result<Option<J>> {
         let out = ctx
             .s3()
@@ -188,6 +195,43 @@ impl AwsResource for S3Bucket {
                 return read(ctx, name, &J::Null).await;
             }
         }
+        Ok(None)
+    }
+}
+
+/// How far the emulator's or AWS's clock may be behind ours when comparing a bucket's creation
+/// date with the instant an intent was recorded.
+const CLOCK_SLACK: Duration = Duration::from_secs(300);
+
+/// The bucket an interrupted create made: the planned bucket, if it carries the create's intent
+/// tag, or if it carries no tags at all and was created after the intent was recorded (killed
+/// between CreateBucket and PutBucketTagging: CreateBucket carries the tags, but not every S3
+/// implementation keeps them). Any other bucket of that name is not adopted.
+async fn find_planned(ctx: &Ctx, name: &str, q: &Created<'_>) -> Result<Option<J>> {
+    let listed = ctx
+        .s3()
+        .list_buckets()
+        .send()
+        .await
+        .map_err(|e| Error::sdk("ListBuckets", e))?;
+    let Some(bucket) = listed.buckets().iter().find(|b| b.name() == Some(name)) else {
+        return Ok(None);
+    };
+    let ours = match bucket_tags(ctx, name).await? {
+        None => false,
+        Some(tags) if tags.is_empty() => {
+            let since = q
+                .recorded_at
+                .checked_sub(CLOCK_SLACK)
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_secs() as i64);
+            bucket.creation_date().is_some_and(|c| c.secs() >= since)
+        }
+        Some(tags) => tags.get(INTENT_TAG).map(String::as_str) == Some(q.marker),
+    };
+    if ours {
+        read(ctx, name, &q.planned).await
+    } else {
         Ok(None)
     }
 }

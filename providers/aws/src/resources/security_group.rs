@@ -60,7 +60,7 @@ use crate::ec2::{
     wait_visible,
 };
 use crate::error::{Error, Result};
-use crate::framework::{Attrs, AwsResource, Ctx};
+use crate::framework::{Attrs, AwsResource, Created, Ctx};
 use crate::values::{blocks_at, bool_at, req_str, str_at, unique_suffix};
 
 pub(crate) struct SecurityGroup;
@@ -270,6 +270,33 @@ impl AwsResource for SecurityGroup {
 
     async fn read(&self, ctx: &Ctx, prior: &J) -> Result<Option<J>> {
         read(ctx, req_str(prior, "id")?, prior).await
+    }
+
+    /// The group an interrupted create made, with its create finished: the create may have
+    /// stopped before removing AWS's default egress rule or adding the inline rules. Nothing
+    /// else can have touched the group yet (what refers to it waits for the create to be
+    /// recorded), so its rules become exactly the planned inline ones.
+    async fn find_created(&self, ctx: &Ctx, q: &Created<'_>) -> Result<Option<J>> {
+        let Some(found) = self.find_by_intent(ctx, q.marker).await? else {
+            return Ok(None);
+        };
+        if q.planned.is_null() {
+            return Ok(Some(found));
+        }
+        let id = req_str(&found, "id")?.to_string();
+        let group = describe(ctx, &id)
+            .await?
+            .ok_or_else(|| Error::bug("The security group found by its intent disappeared."))?;
+        for d in Direction::BOTH {
+            let have = match d {
+                Direction::Ingress => grants_of_permissions(group.ip_permissions(), &id),
+                Direction::Egress => grants_of_permissions(group.ip_permissions_egress(), &id),
+            };
+            let want = grants_of_rules(blocks_at(&q.planned, d.attr()));
+            revoke(ctx, &id, d, &have.difference(&want).cloned().collect()).await?;
+            authorize(ctx, &id, d, &want.difference(&have).cloned().collect()).await?;
+        }
+        read(ctx, &id, &q.planned).await
     }
 
     async fn find_by_intent(&self, ctx: &Ctx, marker: &str) -> Result<Option<J>> {

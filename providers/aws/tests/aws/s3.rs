@@ -320,3 +320,74 @@ async fn s3_bucket_configuration_resources() {
         .await
         .is_none());
 }
+
+/// An apply killed between CreateBucket and PutBucketTagging leaves a bucket without the intent
+/// tag (moto, like some S3 implementations, ignores the tags CreateBucket carries). Recovery
+/// adopts the planned bucket when it is untagged and newer than the intent; never an older
+/// bucket, nor one carrying another create's intent.
+#[tokio::test]
+async fn s3_bucket_interrupted_create_is_adopted_by_planned_name() {
+    use std::time::{Duration, SystemTime};
+
+    let e = env().await;
+    let name = unique("half-made");
+    let before = SystemTime::now() - Duration::from_secs(1);
+    let mut req = e.s3.create_bucket().bucket(&name);
+    if e.region != "us-east-1" {
+        req = req.create_bucket_configuration(
+            aws_sdk_s3::types::CreateBucketConfiguration::builder()
+                .location_constraint(aws_sdk_s3::types::BucketLocationConstraint::from(
+                    e.region.as_str(),
+                ))
+                .build(),
+        );
+    }
+    req.send().await.expect("create bucket out of band");
+    let planned = e.cfg("aws_s3_bucket", json!({"bucket": name}));
+
+    let found = e
+        .find_created("aws_s3_bucket", "m-1", &planned, before)
+        .await
+        .expect("the untagged bucket made after the intent is adopted");
+    assert_eq!(s(&found, "id"), name);
+    // The intent was recorded long after the bucket existed: someone else's bucket.
+    let later = SystemTime::now() + Duration::from_secs(3600);
+    assert!(e
+        .find_created("aws_s3_bucket", "m-1", &planned, later)
+        .await
+        .is_none());
+    // A bucket carrying another create's intent is not this one.
+    e.s3.put_bucket_tagging()
+        .bucket(&name)
+        .tagging(
+            aws_sdk_s3::types::Tagging::builder()
+                .tag_set(
+                    aws_sdk_s3::types::Tag::builder()
+                        .key(infra_aws::INTENT_TAG)
+                        .value("m-other")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert!(e
+        .find_created("aws_s3_bucket", "m-1", &planned, before)
+        .await
+        .is_none());
+    let tagged = e
+        .find_created("aws_s3_bucket", "m-other", &planned, later)
+        .await
+        .expect("the bucket with this intent is found whatever its age");
+    assert_eq!(s(&tagged, "id"), name);
+    // No bucket of the planned name: nothing.
+    let other = e.cfg("aws_s3_bucket", json!({"bucket": unique("never-made")}));
+    assert!(e
+        .find_created("aws_s3_bucket", "m-1", &other, before)
+        .await
+        .is_none());
+    e.delete("aws_s3_bucket", &found).await;
+}

@@ -155,3 +155,70 @@ async fn security_group_defaults_and_out_of_band_delete() {
     e.delete("aws_security_group", &prefixed).await;
     e.delete("aws_vpc", &vpc).await;
 }
+
+/// A create killed after CreateSecurityGroup leaves AWS's default allow-all egress rule and none
+/// of the inline rules; recovery adopts the group by its intent tag and finishes the create.
+#[tokio::test]
+async fn an_interrupted_security_group_create_is_finished_when_adopted() {
+    use aws_sdk_ec2::types::{ResourceType, Tag, TagSpecification};
+
+    let e = env().await;
+    let vpc = e.vpc("10.30.0.0/16").await;
+    let vpc_id = s(&vpc, "id");
+    let made = e
+        .ec2
+        .create_security_group()
+        .group_name("half-made")
+        .description("Half made")
+        .vpc_id(&vpc_id)
+        .tag_specifications(
+            TagSpecification::builder()
+                .resource_type(ResourceType::SecurityGroup)
+                .tags(
+                    Tag::builder()
+                        .key(infra_aws::INTENT_TAG)
+                        .value("sg-half")
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let id = made.group_id().unwrap().to_string();
+    let planned = e.cfg(
+        "aws_security_group",
+        json!({"name": "half-made", "description": "Half made", "vpc_id": vpc_id,
+               "ingress": [rule(443, &["0.0.0.0/0"])]}),
+    );
+    let found = e
+        .find_created(
+            "aws_security_group",
+            "sg-half",
+            &planned,
+            std::time::SystemTime::now(),
+        )
+        .await
+        .expect("adopted by its intent tag");
+    assert_eq!(s(&found, "id"), id);
+    let group = e
+        .ec2
+        .describe_security_groups()
+        .group_ids(&id)
+        .send()
+        .await
+        .unwrap();
+    let g = &group.security_groups()[0];
+    assert!(
+        g.ip_permissions_egress().is_empty(),
+        "the default egress rule is gone: {:?}",
+        g.ip_permissions_egress()
+    );
+    let ports: Vec<i32> = g
+        .ip_permissions()
+        .iter()
+        .filter_map(|p| p.from_port())
+        .collect();
+    assert_eq!(ports, vec![443]);
+    e.assert_no_op("aws_security_group", &found, &planned).await;
+}

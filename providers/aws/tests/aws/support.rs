@@ -386,9 +386,33 @@ impl Env {
             .unwrap_or_else(|d| panic!("import {type_name} {id}: {}", messages(&d)))
     }
 
-    pub async fn find_by_intent(&self, type_name: &str, marker: &str) -> Option<Value> {
+    /// Crash recovery's lookup with the planned object and the instant the intent was recorded.
+    pub async fn find_created(
+        &self,
+        type_name: &str,
+        marker: &str,
+        planned: &Value,
+        recorded_at: std::time::SystemTime,
+    ) -> Option<Value> {
+        let query = infra_provider::IntentQuery {
+            marker,
+            planned: Some(planned),
+            recorded_at,
+        };
         self.p
-            .find_by_intent(type_name, marker)
+            .find_by_intent(type_name, &query)
+            .await
+            .unwrap_or_else(|d| panic!("find_by_intent: {}", messages(&d)))
+    }
+
+    pub async fn find_by_intent(&self, type_name: &str, marker: &str) -> Option<Value> {
+        let query = infra_provider::IntentQuery {
+            marker,
+            planned: None,
+            recorded_at: std::time::SystemTime::now(),
+        };
+        self.p
+            .find_by_intent(type_name, &query)
             .await
             .unwrap_or_else(|d| panic!("find_by_intent: {}", messages(&d)))
     }
