@@ -1,7 +1,7 @@
 # One environment of the platform on AWS: the network (modules/aws-network) across two
 # availability zones, two application instances in the private subnets from an AMI lookup, and
-# the document and audit buckets, each versioned, encrypted, closed to the public and with a
-# lifecycle for old versions.
+# the invoices, audit-logs and (at the disaster-recovery site) backups buckets
+# (modules/secure-bucket: versioned, encrypted, closed to the public, old versions expiring).
 #
 # Against the local AWS emulator (what the tests do):
 #   AWS_ENDPOINT_URL=http://127.0.0.1:5000 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
@@ -22,6 +22,12 @@ variable "region" {
   type        = string
   description = "The AWS region (eu-west-1 for every environment but dr, which is eu-central-1)."
   default     = "eu-west-1"
+}
+
+variable "dr_region" {
+  type        = string
+  description = "The disaster-recovery site's region, where the backups bucket lives."
+  default     = "eu-central-1"
 }
 
 variable "cidr_block" {
@@ -56,6 +62,22 @@ variable "s3_use_path_style" {
 
 provider "aws" {
   region            = var.region
+  s3_use_path_style = var.s3_use_path_style
+
+  default_tags {
+    tags = {
+      environment = var.environment
+      owner       = "platform"
+      cost-center = "scf-0001"
+      managed-by  = "infra"
+    }
+  }
+}
+
+# The disaster-recovery site.
+provider "aws" {
+  alias             = "dr"
+  region            = var.dr_region
   s3_use_path_style = var.s3_use_path_style
 
   default_tags {
@@ -109,65 +131,24 @@ resource "aws_instance" "app" {
   tags                   = { Name = "${local.name}-app-${count.index}" }
 }
 
-resource "aws_s3_bucket" "documents" {
-  for_each = toset(["invoices", "audit-logs"])
+# The documents buckets in the environment's region, the backups bucket at the disaster-recovery
+# site (through the aliased provider configuration).
+module "documents" {
+  source   = "../../modules/secure-bucket"
+  for_each = { invoices = 90, audit-logs = 2555 }
 
-  bucket = "${local.name}-${each.key}"
-  tags   = { Name = "${local.name}-${each.key}" }
+  name                    = "${local.name}-${each.key}"
+  noncurrent_version_days = each.value
 }
 
-resource "aws_s3_bucket_versioning" "documents" {
-  for_each = aws_s3_bucket.documents
-
-  bucket = each.value.id
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "documents" {
-  for_each = aws_s3_bucket.documents
-
-  bucket = each.value.id
-  rule {
-    apply_server_side_encryption_by_default {
-      sse_algorithm = "AES256"
-    }
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "documents" {
-  for_each = aws_s3_bucket.documents
-
-  bucket                  = each.value.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "documents" {
-  for_each = aws_s3_bucket.documents
-
-  bucket = each.value.id
-
-  rule {
-    id     = "expire-old-versions"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = each.key == "audit-logs" ? 2555 : 90
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
+module "backups" {
+  source = "../../modules/secure-bucket"
+  providers = {
+    aws = aws.dr
   }
 
-  # Lifecycle rules on a versioned bucket only make sense once versioning is on.
-  depends_on = [aws_s3_bucket_versioning.documents]
+  name                    = "${local.name}-backups"
+  noncurrent_version_days = 35
 }
 
 output "vpc_id" {
@@ -190,7 +171,10 @@ output "instance_ids" {
 }
 
 output "bucket_names" {
-  value = { for k, b in aws_s3_bucket.documents : k => b.bucket }
+  value = merge(
+    { for k, b in module.documents : k => b.id },
+    { backups = module.backups.id },
+  )
 }
 
 output "ami_id" {

@@ -4,11 +4,11 @@
 //! instance or bucket, and the plan after converges to "No changes.".
 //!
 //! Each trial deploys into a fresh region with a fresh prefix, so it starts from nothing and the
-//! kill lands somewhere in a full create. Kills are spread over the time a whole apply takes; ten
-//! must land while the apply is still running (a kill after it finished does not count), within
-//! at most sixteen trials.
+//! kill lands somewhere in a full create: after a random number of the apply's progress lines and
+//! a random few milliseconds more. Ten kills must land while the apply is still running (a kill
+//! after it finished does not count), within at most sixteen trials.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::support::{count, Deployment};
 
@@ -36,16 +36,54 @@ fn tracked(d: &Deployment) -> usize {
     String::from_utf8_lossy(&out.stdout).lines().count()
 }
 
+/// Starts `infra apply` and kills it with SIGKILL after `events` progress lines (`Creating...`,
+/// `Creation complete`) and then a random few milliseconds, so the kill lands inside the apply
+/// whatever the machine's speed. Returns whether the apply had already exited.
+fn apply_killed_after(d: &Deployment, events: u64) -> bool {
+    use std::io::{BufRead, BufReader};
+    use std::sync::mpsc;
+
+    let mut child = d
+        .infra(&["apply", "-auto-approve"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start apply");
+    let stderr = child.stderr.take().expect("stderr pipe");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains(": Creating...") || line.contains(": Creation complete") {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let mut seen = 0;
+    while seen < events {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(()) => seen += 1,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                if child.try_wait().expect("try_wait").is_some() {
+                    break;
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    std::thread::sleep(Duration::from_millis(random_below(40)));
+    let finished = child.try_wait().expect("try_wait").is_some();
+    let _ = child.kill();
+    let _ = child.wait();
+    finished
+}
+
 #[test]
 fn apply_killed_at_random_instants_never_duplicates_and_converges() {
-    // How long a whole apply takes here once the emulator is warm, to spread the kills over it.
-    Deployment::new("warm").apply();
     let probe = Deployment::new("probe");
-    let started = Instant::now();
     probe.apply();
-    let full = started.elapsed();
     let total = tracked(&probe);
-    eprintln!("a full apply took {full:?} ({total} instances in state)");
+    // Each created instance prints two progress lines; kill after a random number of them.
+    let events = 2 * total as u64;
 
     let mut report = Vec::new();
     let mut mid_apply = 0;
@@ -54,22 +92,12 @@ fn apply_killed_at_random_instants_never_duplicates_and_converges() {
             break;
         }
         let d = Deployment::new(&format!("crash{trial}"));
-        let delay = Duration::from_millis(random_below(full.as_millis() as u64));
-        let mut child = d
-            .infra(&["apply", "-auto-approve"])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("start apply");
-        std::thread::sleep(delay);
-        let finished_first = child.try_wait().expect("try_wait").is_some();
-        let _ = child.kill();
-        let _ = child.wait();
+        let after = random_below(events);
+        let finished_first = apply_killed_after(&d, after);
         if !finished_first {
             mid_apply += 1;
         }
         let at_kill = tracked(&d);
-
         // Whatever the kill left, the next apply finishes the job without duplicates.
         let text = d.apply();
         let adopted = text
@@ -79,7 +107,7 @@ fn apply_killed_at_random_instants_never_duplicates_and_converges() {
         for (what, want) in [
             ("vpcs", 1),
             ("instances", 2),
-            ("buckets", 2),
+            ("buckets", 3),
             ("subnets", 4),
             ("security_groups", 3),
             ("internet_gateways", 1),
@@ -87,14 +115,13 @@ fn apply_killed_at_random_instants_never_duplicates_and_converges() {
             assert_eq!(
                 count(&inv, what),
                 want,
-                "trial {trial} (killed after {delay:?}, {at_kill} in state): {what}: {inv:#}"
+                "trial {trial} (killed after {after} progress lines, {at_kill} in state): {what}: {inv:#}"
             );
         }
         d.assert_clean_plan();
         assert_eq!(tracked(&d), total, "trial {trial}: state size");
         report.push(format!(
-            "trial {trial}: killed after {} ms, {at_kill}/{total} in state, {adopted} adopted by intent{}",
-            delay.as_millis(),
+            "trial {trial}: killed after {after}/{events} progress lines, {at_kill}/{total} in state, {adopted} adopted by intent{}",
             if finished_first {
                 " (the apply had already finished: not counted)"
             } else {

@@ -78,8 +78,17 @@ fn apply_builds_everything_plan_is_clean_and_destroy_leaves_nothing() {
         assert_eq!(b["encryption"], "AES256", "{b}");
         assert_eq!(b["public_access_blocked"], true, "{b}");
         assert_eq!(b["lifecycle_rules"], 1, "{b}");
+        // The backups bucket is at the disaster-recovery site (the aliased provider passed to
+        // the module), the others in the environment's region.
+        let name = b["name"].as_str().unwrap_or("");
+        let want = if name.ends_with("-backups") {
+            d.dr_region()
+        } else {
+            d.region.as_str()
+        };
+        assert_eq!(b["region"], want, "{b}");
     }
-    assert_eq!(count(&inv, "buckets"), 2, "{inv:#}");
+    assert_eq!(count(&inv, "buckets"), 3, "{inv:#}");
 
     // The outputs name the same objects the emulator holds.
     let out = outputs(&d);
@@ -249,7 +258,7 @@ fn a_bucket_made_out_of_band_is_imported_and_then_plans_clean() {
     std::fs::write(
         d.dir.join("main.tf"),
         format!(
-            "variable \"region\" {{}}\nvariable \"name_prefix\" {{}}\nvariable \"s3_use_path_style\" {{}}\n\
+            "variable \"region\" {{}}\nvariable \"dr_region\" {{}}\nvariable \"name_prefix\" {{}}\nvariable \"s3_use_path_style\" {{}}\n\
              provider \"aws\" {{\n  region            = var.region\n  s3_use_path_style = var.s3_use_path_style\n}}\n\
              resource \"aws_s3_bucket\" \"x\" {{\n  bucket = \"{name}\"\n}}\n"
         ),

@@ -59,6 +59,7 @@ for b in s3.list_buckets()["Buckets"]:
     if not name.startswith(prefix):
         continue
     d = {"name": name}
+    d["region"] = s3.get_bucket_location(Bucket=name).get("LocationConstraint") or "us-east-1"
     d["versioning"] = s3.get_bucket_versioning(Bucket=name).get("Status")
     try:
         rules = s3.get_bucket_encryption(Bucket=name)["ServerSideEncryptionConfiguration"]["Rules"]

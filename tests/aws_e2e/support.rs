@@ -89,6 +89,7 @@ impl Deployment {
             "examples/aws-network",
             "modules/aws-network",
             "modules/network-layout",
+            "modules/secure-bucket",
         ] {
             copy_dir(&repo().join(sub), &tmp.path().join(sub));
         }
@@ -99,6 +100,15 @@ impl Deployment {
             dir,
             region,
             prefix,
+        }
+    }
+
+    /// The disaster-recovery region: another region than the deployment's.
+    pub fn dr_region(&self) -> &'static str {
+        if self.region == "sa-east-1" {
+            "ca-central-1"
+        } else {
+            "sa-east-1"
         }
     }
 
@@ -125,6 +135,7 @@ impl Deployment {
             Some(&"plan" | &"apply" | &"destroy" | &"import")
         ) {
             c.arg(format!("-var=region={}", self.region))
+                .arg(format!("-var=dr_region={}", self.dr_region()))
                 .arg(format!("-var=name_prefix={}", self.prefix))
                 .arg("-var=s3_use_path_style=true");
         }
