@@ -147,7 +147,7 @@ impl AwsResource for Route {
         // A new target may be an instance's interface (or a gateway that is gone): what AWS
         // reports about the target is known after the apply.
         let Some(prior) = prior else { return };
-        if TARGETS.iter().any(|t| prior.get(*t) != proposed.get(*t)) {
+        if TARGETS.iter().any(|t| prior.get(t) != proposed.get(t)) {
             for c in FOLLOW_TARGET {
                 proposed.insert(c.into(), Value::Unknown(Type::String));
             }
@@ -261,7 +261,7 @@ fn count_set(config: &Value, names: &[&str]) -> Option<usize> {
     let m = config.entries()?;
     let mut n = 0;
     for name in names {
-        match m.get(*name) {
+        match m.get(name) {
             Some(v) if !v.is_known() => return None,
             Some(v) if !v.is_null() => n += 1,
             _ => {}
