@@ -41,11 +41,11 @@
 //! version in either case. (Terraform's `force_destroy` on this resource also lifts object-lock
 //! legal holds; object lock is not supported here.)
 //!
-//! Idempotency: the `infra:intent` tag is set in PutObject itself (the `Tagging` header). A
-//! create that finds an object at its key carrying its own intent adopts it instead of putting it
-//! again. `find_by_intent` finds nothing: it is given only the marker, not the bucket and key, and
-//! S3 cannot search objects by tag; since the key is fixed by the configuration, a create repeated
-//! after an interruption writes the same object again rather than a second one.
+//! Idempotency: the `infra:intent` tag is set in PutObject itself (the `Tagging` header). S3
+//! cannot search objects by tag, so crash recovery looks at the planned bucket and key and adopts
+//! the object there when it carries the interrupted create's intent; a create that finds its own
+//! intent at its key adopts the object instead of putting it again. Since the key is fixed by the
+//! configuration, a create repeated after an interruption never makes a second object.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -59,7 +59,7 @@ use serde_json::{json, Value as J};
 use super::{computed_s, s, with_id_and_tags};
 use crate::ec2::partition;
 use crate::error::{Error, Result};
-use crate::framework::{Attrs, AwsResource, Ctx};
+use crate::framework::{Attrs, AwsResource, Created, Ctx};
 use crate::tags::{state_tags, wanted, INTENT_TAG};
 use crate::values::{bool_at, opt, req_str, str_at, string_map_at};
 
@@ -219,6 +219,24 @@ impl AwsResource for S3Object {
             .await
             .and_then(|s| s.ok_or_else(|| Error::bug("The new object disappeared.")));
         state.map_err(Error::after_create(&id))
+    }
+
+    /// S3 cannot search objects by tag, but the planned bucket and key say where the object of
+    /// an interrupted create would be: it is adopted when it carries that create's intent tag
+    /// (PutObject sets the tags with the object, atomically).
+    async fn find_created(&self, ctx: &Ctx, q: &Created<'_>) -> Result<Option<J>> {
+        let (Some(bucket), Some(key)) = (str_at(&q.planned, "bucket"), str_at(&q.planned, "key"))
+        else {
+            return Ok(None);
+        };
+        match object_tags(ctx, bucket, key).await {
+            Ok(tags) if tags.get(INTENT_TAG).map(String::as_str) == Some(q.marker) => {
+                read(ctx, bucket, key, &q.planned).await
+            }
+            Ok(_) => Ok(None),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     async fn update(&self, ctx: &Ctx, prior: &J, planned: &J) -> Result<J> {

@@ -98,10 +98,7 @@ impl AwsResource for VpcSecurityGroupRule {
             return diags;
         };
         let get = |n: &str| m.get(n).filter(|v| !v.is_null());
-        if SOURCES
-            .iter()
-            .all(|n| m.get(n).is_none_or(Value::is_known))
-        {
+        if SOURCES.iter().all(|n| m.get(n).is_none_or(Value::is_known)) {
             let set = SOURCES.iter().filter(|n| get(n).is_some()).count();
             if set != 1 {
                 diags.push(Diagnostic::error(

@@ -450,6 +450,18 @@ async fn s3_object_sources_versions_and_intent() {
     assert_eq!(versions(&e, &name, "index.html").await, (1, 0));
     // The marker alone names no bucket or key, and S3 cannot search by tag: nothing is found.
     assert!(e.find_by_intent(OBJ, "source-intent").await.is_none());
+    // Crash recovery knows the planned bucket and key: the object with this intent is found
+    // there, and one with another intent is not.
+    let now = std::time::SystemTime::now();
+    let found = e
+        .find_created(OBJ, "source-intent", &c1, now)
+        .await
+        .expect("found at the planned bucket and key");
+    assert_eq!(s(&found, "etag"), s(&o, "etag"));
+    assert!(e
+        .find_created(OBJ, "other-intent", &c1, now)
+        .await
+        .is_none());
 
     // A new file content, announced by source_hash: a new version.
     std::fs::write(&path, "<h1>v2</h1>").unwrap();
