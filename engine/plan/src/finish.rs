@@ -71,7 +71,8 @@ pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
     let plan = Plan {
         environment: w.options.environment.clone(),
         mode: w.options.mode.clone(),
-        prior_state: w.prior_state.clone(),
+        // Taken, not copied: the walk is over and the plan is its only user from here on.
+        prior_state: std::mem::take(&mut *w.prior_state.lock().expect("lock")),
         changes,
         outputs,
         config_hash: String::new(),
@@ -87,7 +88,8 @@ fn output_changes(w: &Walker) -> BTreeMap<String, OutputChange> {
     let mut out = BTreeMap::new();
     let after = w.root_outputs();
     let declared = &w.config.module.outputs;
-    for (name, prior) in &w.prior_state.outputs {
+    let prior_state = w.prior_state.lock().expect("lock");
+    for (name, prior) in &prior_state.outputs {
         let before = Value::from_json(
             &prior.value,
             &Type::from_json(&prior.ty).unwrap_or(Type::Dynamic),
