@@ -97,7 +97,7 @@ pub fn load_module(dir: &Path) -> (Module, Diagnostics) {
         let file = Arc::new(LineIndex::new(display_path(dir, &name), text));
         module.files.push(file.clone());
         match infra_lang::parse::parse_body(file.text(), &file) {
-            Ok(body) => decode_file(&mut module, &body, &file, &mut diags),
+            Ok(body) => decode_file(&mut module, body, &file, &mut diags),
             Err(d) => diags.push(*d),
         }
     }
@@ -139,18 +139,20 @@ pub(crate) fn normalize(p: &Path) -> PathBuf {
     out.iter().collect()
 }
 
-/// Decodes the top-level blocks of one file into `module`.
+/// Decodes the top-level blocks of one file into `module`. The parsed body is consumed block by
+/// block, so each block's syntax tree is freed once it is decoded rather than living alongside
+/// the whole decoded model.
 fn decode_file(
     module: &mut Module,
-    body: &hcl_edit::structure::Body,
+    body: hcl_edit::structure::Body,
     file: &Arc<LineIndex>,
     diags: &mut Diagnostics,
 ) {
     let mut d = Decoder { file, diags };
-    for s in body.iter() {
-        let b = match s {
+    for s in body.into_iter() {
+        let b = &match s {
             Structure::Attribute(a) => {
-                d.unsupported_argument(a, &[], TOP_LEVEL_BLOCKS);
+                d.unsupported_argument(&a, &[], TOP_LEVEL_BLOCKS);
                 continue;
             }
             Structure::Block(b) => b,

@@ -258,7 +258,7 @@ pub struct Attribute {
 /// The contents of a block: arguments, nested blocks and `dynamic` blocks, in source order.
 #[derive(Clone, Debug, Default)]
 pub struct Body {
-    pub attributes: BTreeMap<String, Attribute>,
+    pub attributes: AttrMap,
     pub blocks: Vec<Block>,
     pub dynamic_blocks: Vec<DynamicBlock>,
 }
@@ -283,4 +283,94 @@ pub struct DynamicBlock {
     pub labels: Vec<Expr>,
     pub content: Body,
     pub range: SourceRange,
+}
+
+/// A body's arguments by name: a vector sorted by name, since bodies hold few arguments (most
+/// one or two) and a `BTreeMap` allocates a node of eleven entries for even one (about 3 KiB per
+/// resource body, most of a configuration's memory).
+#[derive(Clone, Debug, Default)]
+pub struct AttrMap(Vec<Attribute>);
+
+impl AttrMap {
+    pub fn new() -> AttrMap {
+        AttrMap(Vec::new())
+    }
+    fn find(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|a| a.name.as_str().cmp(name))
+    }
+    /// Adds or replaces the argument `name` (`a.name` is set to it); returns the replaced one.
+    pub fn insert(&mut self, name: String, mut a: Attribute) -> Option<Attribute> {
+        match self.find(&name) {
+            Ok(i) => {
+                a.name = name;
+                Some(std::mem::replace(&mut self.0[i], a))
+            }
+            Err(i) => {
+                a.name = name;
+                self.0.insert(i, a);
+                None
+            }
+        }
+    }
+    pub fn get(&self, name: &str) -> Option<&Attribute> {
+        self.find(name).ok().map(|i| &self.0[i])
+    }
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.find(name).is_ok()
+    }
+    pub fn remove(&mut self, name: &str) -> Option<Attribute> {
+        self.find(name).ok().map(|i| self.0.remove(i))
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The arguments with their names, in name order.
+    pub fn iter(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = (&String, &Attribute)> + ExactSizeIterator {
+        self.0.iter().map(|a| (&a.name, a))
+    }
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+        self.0.iter().map(|a| &a.name)
+    }
+    pub fn values(&self) -> std::slice::Iter<'_, Attribute> {
+        self.0.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a AttrMap {
+    type Item = (&'a String, &'a Attribute);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, Attribute>, fn(&Attribute) -> (&String, &Attribute)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|a| (&a.name, a))
+    }
+}
+
+impl IntoIterator for AttrMap {
+    type Item = (String, Attribute);
+    type IntoIter =
+        std::iter::Map<std::vec::IntoIter<Attribute>, fn(Attribute) -> (String, Attribute)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter().map(|a| (a.name.clone(), a))
+    }
+}
+
+impl Extend<(String, Attribute)> for AttrMap {
+    fn extend<I: IntoIterator<Item = (String, Attribute)>>(&mut self, iter: I) {
+        for (k, a) in iter {
+            self.insert(k, a);
+        }
+    }
+}
+
+impl FromIterator<(String, Attribute)> for AttrMap {
+    fn from_iter<I: IntoIterator<Item = (String, Attribute)>>(iter: I) -> AttrMap {
+        let mut m = AttrMap::new();
+        m.extend(iter);
+        m
+    }
 }

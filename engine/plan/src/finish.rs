@@ -12,7 +12,8 @@ use crate::walker::Walker;
 pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
     let diags = w.diagnostics();
     let mut changes = std::mem::take(&mut *w.changes.lock().expect("lock"));
-    let claimed = w.claimed.lock().expect("lock").clone();
+    // Taken, not copied: the walk is over.
+    let claimed = std::mem::take(&mut *w.claimed.lock().expect("lock"));
     let providers: std::collections::HashMap<String, std::sync::Arc<dyn infra_provider::Provider>> =
         w.configured_providers().into_iter().collect();
     let live_modules: std::collections::HashSet<infra_core::addr::ModuleInstance> = w
@@ -64,14 +65,15 @@ pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
             });
         }
     }
-    changes.sort_by(|a, b| a.addr.cmp(&b.addr));
+    sort_by_addr(&mut changes);
     let mut drift = std::mem::take(&mut *w.drift.lock().expect("lock"));
-    drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+    sort_by_addr(&mut drift);
     let outputs = output_changes(&w);
     let plan = Plan {
         environment: w.options.environment.clone(),
         mode: w.options.mode.clone(),
-        prior_state: w.prior_state.clone(),
+        // Taken, not copied: the walk is over and the plan is its only user from here on.
+        prior_state: std::mem::take(&mut *w.prior_state.lock().expect("lock")),
         changes,
         outputs,
         config_hash: String::new(),
@@ -82,12 +84,30 @@ pub(crate) fn finish(w: Arc<Walker>) -> (Plan, Diagnostics) {
     (plan, diags)
 }
 
+/// Sorts changes by address, stably, without the half-size scratch copy of the changes a
+/// stable sort of the changes themselves allocates (at the end of a plan, when memory peaks):
+/// the sort is of indices, and the permutation is then applied in place.
+fn sort_by_addr(v: &mut [ResourceChange]) {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| v[a].addr.cmp(&v[b].addr));
+    // `order[i]` is the index of the element that belongs at `i`; elements before `i` are
+    // already placed, so an index below `i` is followed to where its element was swapped.
+    for i in 0..order.len() {
+        let mut j = order[i];
+        while j < i {
+            j = order[j];
+        }
+        v.swap(i, j);
+    }
+}
+
 /// Root output changes: new values against the ones in the prior state.
 fn output_changes(w: &Walker) -> BTreeMap<String, OutputChange> {
     let mut out = BTreeMap::new();
     let after = w.root_outputs();
     let declared = &w.config.module.outputs;
-    for (name, prior) in &w.prior_state.outputs {
+    let prior_state = w.prior_state.lock().expect("lock");
+    for (name, prior) in &prior_state.outputs {
         let before = Value::from_json(
             &prior.value,
             &Type::from_json(&prior.ty).unwrap_or(Type::Dynamic),

@@ -69,7 +69,8 @@ pub struct Walker {
     /// The prior instances of each resource.
     pub(crate) prior_by_resource:
         HashMap<infra_core::addr::ResourceAddr, Vec<ResourceInstanceAddr>>,
-    pub(crate) prior_state: StateSnapshot,
+    /// The prior state as read; handed over (not copied) to the plan when the walk finishes.
+    pub(crate) prior_state: Mutex<StateSnapshot>,
     pub(crate) changes: Mutex<Vec<ResourceChange>>,
     pub(crate) drift: Mutex<Vec<ResourceChange>>,
     pub(crate) diags: Mutex<Diagnostics>,
@@ -158,7 +159,7 @@ impl Walker {
             prior,
             moved_from,
             prior_by_resource,
-            prior_state,
+            prior_state: Mutex::new(prior_state),
             changes: Mutex::new(Vec::new()),
             drift: Mutex::new(Vec::new()),
             diags: Mutex::new(Diagnostics::new()),

@@ -360,7 +360,8 @@ async fn run(
     if plan.mode == PlanMode::RefreshOnly {
         return apply_refresh_only(&ctx, &plan).await;
     }
-    let mut outcome = infra_apply::apply(&ctx, plan.clone()).await;
+    // The plan is handed over, not copied: nothing here needs it after the apply.
+    let mut outcome = infra_apply::apply(&ctx, plan).await;
     signals.abort();
     if cancelled.load(Ordering::SeqCst) {
         outcome.diagnostics.push(Diagnostic::error(

@@ -299,12 +299,21 @@ fn flatten(a: &[Value], _: &FuncContext) -> FnResult {
 }
 
 fn length(a: &[Value], _: &FuncContext) -> FnResult {
-    let (v, marked) = a[0].clone().unmark();
-    let n = match (&v, v.ty()) {
-        (_, Type::Dynamic) => None,
-        (_, Type::Tuple(ts)) => Some(ts.len()),
-        (_, Type::Object(attrs, _)) => Some(attrs.len()),
-        (_, Type::Number | Type::Bool) => {
+    // Looks at the value in place: neither a copy of it nor its type (which for a tuple of
+    // thousands of objects is as large as the value) is built.
+    let marked = a[0].is_sensitive();
+    let v = a[0].peel();
+    let placeholder = match v {
+        Value::Null(t) | Value::Unknown(t) => Some(t),
+        _ => None,
+    };
+    let n = match (v, placeholder) {
+        (_, Some(Type::Dynamic)) => None,
+        (_, Some(Type::Tuple(ts))) => Some(ts.len()),
+        (_, Some(Type::Object(attrs, _))) => Some(attrs.len()),
+        (Value::Tuple(e), _) => Some(e.len()),
+        (Value::Object(m), _) => Some(m.len()),
+        (Value::Number(_) | Value::Bool(_), _) | (_, Some(Type::Number | Type::Bool)) => {
             return Err(FnError::call(
                 "argument must be a string, a collection type, or a structural type",
             ))

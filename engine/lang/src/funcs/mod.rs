@@ -281,12 +281,17 @@ pub fn call_function(
                 ),
             )));
         }
-        let arg = convert(&arg, &p.ty).map_err(|e| {
-            CallError::Failed(FnError::arg(
-                i,
-                format!("Invalid value for \"{}\" parameter: {e}.", p.name),
-            ))
-        })?;
+        // Conversion to `any` is the identity: skip the copy it would make.
+        let arg = if p.ty == Type::Dynamic {
+            arg
+        } else {
+            convert(&arg, &p.ty).map_err(|e| {
+                CallError::Failed(FnError::arg(
+                    i,
+                    format!("Invalid value for \"{}\" parameter: {e}.", p.name),
+                ))
+            })?
+        };
         if !p.allow_unknown && !arg.is_wholly_known() {
             unknown = true;
         }
