@@ -190,6 +190,15 @@ impl Error {
     }
 }
 
+/// For reads of an object that may be gone: a "not found" error becomes `Ok(None)`.
+pub(crate) fn none_if_not_found<T>(r: Result<T>) -> Result<Option<T>> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -45,7 +45,7 @@ use crate::duration::timeout;
 use crate::ec2::{
     arn, intent_filter, partition, state_tags_of, tag_spec, update_tags, wait_visible,
 };
-use crate::error::{Error, Result};
+use crate::error::{none_if_not_found, Error, Result};
 use crate::framework::{Attrs, AwsResource, Ctx};
 use crate::retry::{retry_on, Backoff};
 use crate::values::{opt, req_str, str_at};
@@ -306,19 +306,15 @@ async fn disassociate(ctx: &Ctx, assoc: &str) -> Result<()> {
 }
 
 async fn describe(ctx: &Ctx, id: &str) -> Result<Option<Address>> {
-    match ctx
-        .ec2()
-        .describe_addresses()
-        .allocation_ids(id)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out.addresses().first().cloned()),
-        Err(e) => match Error::sdk("DescribeAddresses", e) {
-            e if e.is_not_found() => Ok(None),
-            e => Err(e),
-        },
-    }
+    Ok(none_if_not_found(
+        ctx.ec2()
+            .describe_addresses()
+            .allocation_ids(id)
+            .send()
+            .await
+            .map_err(|e| Error::sdk("DescribeAddresses", e)),
+    )?
+    .and_then(|out| out.addresses().first().cloned()))
 }
 
 /// An IPv4 address with dashes for dots (`10.0.0.1` → `10-0-0-1`).

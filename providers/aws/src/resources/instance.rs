@@ -68,7 +68,7 @@ use serde_json::{json, Value as J};
 use super::{computed_s, with_id_and_tags, with_timeouts};
 use crate::duration::timeout;
 use crate::ec2::{arn, intent_filter, state_tags_of, tag_map, tag_spec, update_tags};
-use crate::error::{Error, Result};
+use crate::error::{none_if_not_found, Error, Result};
 use crate::framework::{Attrs, AwsResource, Ctx};
 use crate::retry::{retry_on, wait_for, Backoff};
 use crate::tags::INTENT_TAG;
@@ -376,16 +376,20 @@ fn state_of(i: &Instance) -> Option<&InstanceStateName> {
 
 /// The instance and the account that owns it; `None` when EC2 does not know it.
 async fn describe(ctx: &Ctx, id: &str) -> Result<Option<(Instance, Option<String>)>> {
-    match ctx.ec2().describe_instances().instance_ids(id).send().await {
-        Ok(out) => Ok(out.reservations().iter().find_map(|r| {
+    Ok(none_if_not_found(
+        ctx.ec2()
+            .describe_instances()
+            .instance_ids(id)
+            .send()
+            .await
+            .map_err(|e| Error::sdk("DescribeInstances", e)),
+    )?
+    .and_then(|out| {
+        out.reservations().iter().find_map(|r| {
             let i = r.instances().first()?;
             Some((i.clone(), r.owner_id().map(str::to_string)))
-        })),
-        Err(e) => match Error::sdk("DescribeInstances", e) {
-            e if e.is_not_found() => Ok(None),
-            e => Err(e),
-        },
-    }
+        })
+    }))
 }
 
 /// Waits until the instance is in state `want`; fails at once if it goes away instead.

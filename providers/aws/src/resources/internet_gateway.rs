@@ -31,7 +31,7 @@ use crate::ec2::{
     arn, delete_retrying, intent_filter, retry_not_found, state_tags_of, tag_spec, update_tags,
     wait_visible,
 };
-use crate::error::{Error, Result};
+use crate::error::{none_if_not_found, Error, Result};
 use crate::framework::{AwsResource, Ctx};
 use crate::values::{req_str, str_at};
 
@@ -200,19 +200,15 @@ async fn detach(ctx: &Ctx, id: &str, vpc: &str, prior: &J) -> Result<()> {
 }
 
 async fn describe(ctx: &Ctx, id: &str) -> Result<Option<aws_sdk_ec2::types::InternetGateway>> {
-    match ctx
-        .ec2()
-        .describe_internet_gateways()
-        .internet_gateway_ids(id)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out.internet_gateways().first().cloned()),
-        Err(e) => match Error::sdk("DescribeInternetGateways", e) {
-            e if e.is_not_found() => Ok(None),
-            e => Err(e),
-        },
-    }
+    Ok(none_if_not_found(
+        ctx.ec2()
+            .describe_internet_gateways()
+            .internet_gateway_ids(id)
+            .send()
+            .await
+            .map_err(|e| Error::sdk("DescribeInternetGateways", e)),
+    )?
+    .and_then(|out| out.internet_gateways().first().cloned()))
 }
 
 async fn read(ctx: &Ctx, id: &str, prior: &J) -> Result<Option<J>> {

@@ -41,7 +41,7 @@ use crate::ec2::{
     arn, delete_retrying, intent_filter, retry_not_found, state_tags_of, tag_spec, update_tags,
     wait_visible,
 };
-use crate::error::{Error, Result};
+use crate::error::{none_if_not_found, Error, Result};
 use crate::framework::{Attrs, AwsResource, Ctx};
 use crate::values::{blocks_at, opt, req_str, str_at};
 
@@ -298,19 +298,15 @@ async fn delete_route(ctx: &Ctx, id: &str, r: &J) -> Result<()> {
 }
 
 async fn describe(ctx: &Ctx, id: &str) -> Result<Option<aws_sdk_ec2::types::RouteTable>> {
-    match ctx
-        .ec2()
-        .describe_route_tables()
-        .route_table_ids(id)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out.route_tables().first().cloned()),
-        Err(e) => match Error::sdk("DescribeRouteTables", e) {
-            e if e.is_not_found() => Ok(None),
-            e => Err(e),
-        },
-    }
+    Ok(none_if_not_found(
+        ctx.ec2()
+            .describe_route_tables()
+            .route_table_ids(id)
+            .send()
+            .await
+            .map_err(|e| Error::sdk("DescribeRouteTables", e)),
+    )?
+    .and_then(|out| out.route_tables().first().cloned()))
 }
 
 /// A route as a `route` block; `None` for the local route and propagated routes.

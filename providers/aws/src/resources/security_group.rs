@@ -59,7 +59,7 @@ use crate::ec2::{
     arn, delete_retrying, intent_filter, retry_not_found, state_tags_of, tag_spec, update_tags,
     wait_visible,
 };
-use crate::error::{Error, Result};
+use crate::error::{none_if_not_found, Error, Result};
 use crate::framework::{Attrs, AwsResource, Created, Ctx};
 use crate::values::{blocks_at, bool_at, req_str, str_at, unique_suffix};
 
@@ -378,19 +378,15 @@ async fn revoke(ctx: &Ctx, id: &str, d: Direction, grants: &BTreeSet<Grant>) -> 
 }
 
 async fn describe(ctx: &Ctx, id: &str) -> Result<Option<aws_sdk_ec2::types::SecurityGroup>> {
-    match ctx
-        .ec2()
-        .describe_security_groups()
-        .group_ids(id)
-        .send()
-        .await
-    {
-        Ok(out) => Ok(out.security_groups().first().cloned()),
-        Err(e) => match Error::sdk("DescribeSecurityGroups", e) {
-            e if e.is_not_found() => Ok(None),
-            e => Err(e),
-        },
-    }
+    Ok(none_if_not_found(
+        ctx.ec2()
+            .describe_security_groups()
+            .group_ids(id)
+            .send()
+            .await
+            .map_err(|e| Error::sdk("DescribeSecurityGroups", e)),
+    )?
+    .and_then(|out| out.security_groups().first().cloned()))
 }
 
 async fn read(ctx: &Ctx, id: &str, prior: &J) -> Result<Option<J>> {

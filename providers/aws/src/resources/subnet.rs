@@ -35,7 +35,7 @@ use crate::ec2::{
     arn, delete_retrying, intent_filter, retry_not_found, state_tags_of, tag_spec, update_tags,
     wait_visible,
 };
-use crate::error::{Error, Result};
+use crate::error::{none_if_not_found, Error, Result};
 use crate::framework::{AwsResource, Ctx};
 use crate::values::{bool_at, req_str, str_at};
 
@@ -174,13 +174,15 @@ impl AwsResource for Subnet {
 }
 
 async fn describe(ctx: &Ctx, id: &str) -> Result<Option<aws_sdk_ec2::types::Subnet>> {
-    match ctx.ec2().describe_subnets().subnet_ids(id).send().await {
-        Ok(out) => Ok(out.subnets().first().cloned()),
-        Err(e) => match Error::sdk("DescribeSubnets", e) {
-            e if e.is_not_found() => Ok(None),
-            e => Err(e),
-        },
-    }
+    Ok(none_if_not_found(
+        ctx.ec2()
+            .describe_subnets()
+            .subnet_ids(id)
+            .send()
+            .await
+            .map_err(|e| Error::sdk("DescribeSubnets", e)),
+    )?
+    .and_then(|out| out.subnets().first().cloned()))
 }
 
 async fn set_public_ip(ctx: &Ctx, id: &str, have: &J, want: &J) -> Result<()> {

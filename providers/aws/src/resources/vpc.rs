@@ -34,7 +34,7 @@ use super::{computed_s, with_id_and_tags, with_timeouts};
 use crate::ec2::{
     arn, delete_retrying, filter, intent_filter, state_tags_of, tag_spec, update_tags, wait_visible,
 };
-use crate::error::{Error, Result};
+use crate::error::{none_if_not_found, Error, Result};
 use crate::framework::{AwsResource, Ctx};
 use crate::values::{bool_at, req_str, str_at};
 
@@ -166,13 +166,15 @@ impl AwsResource for Vpc {
 }
 
 async fn describe(ctx: &Ctx, id: &str) -> Result<Option<aws_sdk_ec2::types::Vpc>> {
-    match ctx.ec2().describe_vpcs().vpc_ids(id).send().await {
-        Ok(out) => Ok(out.vpcs().first().cloned()),
-        Err(e) => match Error::sdk("DescribeVpcs", e) {
-            e if e.is_not_found() => Ok(None),
-            e => Err(e),
-        },
-    }
+    Ok(none_if_not_found(
+        ctx.ec2()
+            .describe_vpcs()
+            .vpc_ids(id)
+            .send()
+            .await
+            .map_err(|e| Error::sdk("DescribeVpcs", e)),
+    )?
+    .and_then(|out| out.vpcs().first().cloned()))
 }
 
 /// Sets the DNS flags that differ between `have` and `want` (one attribute per call, as the API requires).
