@@ -335,7 +335,7 @@ async fn run_deletes(
     ctx: &ApplyContext,
     applier: &Arc<StoreApplier>,
     providers: &Arc<providers::ProviderMap>,
-    state: Arc<BTreeMap<String, infra_state::ResourceInstance>>,
+    state: Arc<BTreeMap<String, Arc<infra_state::ResourceInstance>>>,
     deletes: Vec<ResourceChange>,
 ) -> (Vec<ResourceChange>, Diagnostics) {
     run_deletes_recorded(ctx, applier, providers, state, deletes, true).await
@@ -350,7 +350,7 @@ async fn run_deletes_recorded(
     ctx: &ApplyContext,
     applier: &Arc<StoreApplier>,
     providers: &Arc<providers::ProviderMap>,
-    state: Arc<BTreeMap<String, infra_state::ResourceInstance>>,
+    state: Arc<BTreeMap<String, Arc<infra_state::ResourceInstance>>>,
     deletes: Vec<ResourceChange>,
     record: bool,
 ) -> (Vec<ResourceChange>, Diagnostics) {

@@ -31,7 +31,7 @@ pub async fn record_drift(
         let new = d.after.as_ref().map(|v| {
             let (attributes, sensitive) =
                 infra_plan::state_values::value_to_state(v, schema.as_ref());
-            let mut inst = current.clone();
+            let mut inst = (**current).clone();
             inst.attributes = attributes;
             inst.sensitive_attributes = sensitive;
             inst

@@ -253,7 +253,7 @@ fn decode_file(
                             .with_address(addr),
                         );
                     } else {
-                        module.resources.insert(addr, r);
+                        module.resources.insert(addr, Box::new(r));
                     }
                 }
             }

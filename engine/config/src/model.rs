@@ -45,8 +45,9 @@ pub struct Module {
     pub locals: BTreeMap<String, Local>,
     pub outputs: BTreeMap<String, Output>,
     /// Managed resources and data sources by address within the module (`aws_vpc.main`,
-    /// `data.aws_ami.ubuntu`).
-    pub resources: BTreeMap<String, Resource>,
+    /// `data.aws_ami.ubuntu`). Boxed: a `Resource` is ~750 bytes, and a map node keeps room for
+    /// eleven entries whether it holds them or not.
+    pub resources: BTreeMap<String, Box<Resource>>,
     pub module_calls: BTreeMap<String, ModuleCall>,
     pub moved: Vec<Moved>,
 }
@@ -307,6 +308,9 @@ impl AttrMap {
             }
             Err(i) => {
                 a.name = name;
+                // Exactly one more slot: a body lives as long as the configuration, and `Vec`'s
+                // growth would give a one-argument body room for four 288-byte attributes.
+                self.0.reserve_exact(1);
                 self.0.insert(i, a);
                 None
             }

@@ -3,6 +3,7 @@
 //! untargeted) still see their stored values.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use infra_config::{Config, Expr};
 use infra_core::addr::{
@@ -38,7 +39,10 @@ pub fn instance_addr(r: &ResourceInstance) -> Option<ResourceInstanceAddr> {
 /// whether the rename was implicit (a `count` added or removed) rather than a `moved` block.
 pub type MovedFrom = HashMap<ResourceInstanceAddr, (String, bool)>;
 
-type Indexed = (HashMap<ResourceInstanceAddr, ResourceInstance>, MovedFrom);
+type Indexed = (
+    HashMap<ResourceInstanceAddr, Arc<ResourceInstance>>,
+    MovedFrom,
+);
 
 /// Indexes the prior state by address and applies the root module's `moved` blocks.
 pub fn index_prior(config: &Config, prior: &StateSnapshot) -> Result<Indexed, Diagnostics> {
@@ -62,7 +66,7 @@ pub fn index_prior(config: &Config, prior: &StateSnapshot) -> Result<Indexed, Di
 /// each instance of `P`, relative to it.
 fn apply_moved_blocks(
     c: &Config,
-    by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
+    by_addr: &mut HashMap<ResourceInstanceAddr, Arc<ResourceInstance>>,
     moved_from: &mut MovedFrom,
     diags: &mut Diagnostics,
 ) {
@@ -103,7 +107,7 @@ fn apply_moved_blocks(
 /// that loses `count` keeps `[0]` as the single object.
 fn implicit_moves(
     c: &Config,
-    by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
+    by_addr: &mut HashMap<ResourceInstanceAddr, Arc<ResourceInstance>>,
     moved_from: &mut MovedFrom,
 ) {
     // Prior instances by configuration resource, built once (one pass over the state).
@@ -153,7 +157,7 @@ fn collect_implicit(
 }
 
 fn rename_all(
-    by_addr: &mut HashMap<ResourceInstanceAddr, ResourceInstance>,
+    by_addr: &mut HashMap<ResourceInstanceAddr, Arc<ResourceInstance>>,
     moved_from: &mut MovedFrom,
     moves: Vec<(ResourceInstanceAddr, ResourceInstanceAddr)>,
     implicit: bool,
@@ -162,7 +166,9 @@ fn rename_all(
         if by_addr.contains_key(&new) {
             continue;
         }
-        if let Some(mut inst) = by_addr.remove(&old) {
+        if let Some(mut shared) = by_addr.remove(&old) {
+            // Copied only here, for the renamed instance: the stored one stays as it was.
+            let inst = Arc::make_mut(&mut shared);
             inst.module = if new.resource.module.is_root() {
                 String::new()
             } else {
@@ -176,7 +182,7 @@ fn rename_all(
                 .map(|(o, i)| (o, i && implicit))
                 .unwrap_or_else(|| (old.to_string(), implicit));
             moved_from.insert(new.clone(), origin);
-            by_addr.insert(new, inst);
+            by_addr.insert(new, shared);
         }
     }
 }
@@ -213,7 +219,10 @@ fn renamed(a: &ResourceInstanceAddr, from: &Target, to: &Target) -> Option<Resou
 
 /// Seeds resource values from the prior state (untyped JSON values: good enough for references
 /// from resources the walk does visit to ones it skips).
-pub fn seed_resources(state: &EvalState, prior: &HashMap<ResourceInstanceAddr, ResourceInstance>) {
+pub fn seed_resources(
+    state: &EvalState,
+    prior: &HashMap<ResourceInstanceAddr, Arc<ResourceInstance>>,
+) {
     let mut grouped: HashMap<ResourceAddr, BTreeMap<Option<InstanceKey>, Value>> = HashMap::new();
     for (addr, inst) in prior {
         let v = Value::from_json(&inst.attributes, &infra_core::Type::Dynamic)

@@ -210,7 +210,7 @@ impl Walker {
         schema: &ResourceSchema,
         provider_addr: &str,
     ) {
-        let orphans: Vec<(ResourceInstanceAddr, infra_state::ResourceInstance)> = self
+        let orphans: Vec<(ResourceInstanceAddr, Arc<infra_state::ResourceInstance>)> = self
             .prior_by_resource
             .get(raddr)
             .into_iter()

@@ -64,7 +64,7 @@ pub struct Walker {
     pub(crate) options: PlanOptions,
     pub(crate) mode: WalkMode,
     /// The prior state's instances by address (after `moved` renames), with the reason.
-    pub(crate) prior: HashMap<ResourceInstanceAddr, infra_state::ResourceInstance>,
+    pub(crate) prior: HashMap<ResourceInstanceAddr, Arc<infra_state::ResourceInstance>>,
     pub(crate) moved_from: crate::prior::MovedFrom,
     /// The prior instances of each resource.
     pub(crate) prior_by_resource:
@@ -138,13 +138,17 @@ impl Walker {
                 .push(a.clone());
         }
         let state = EvalState::new(module_outputs);
-        crate::prior::seed_resources(&state, &prior);
+        let (included, direct_targets) = crate::targets::included_nodes(&graph, &options);
+        // Only a targeted walk skips resources; without targets every resource is visited (in
+        // dependency order, before anything that refers to it) and sets its own values.
+        if included.is_some() {
+            crate::prior::seed_resources(&state, &prior);
+        }
         let cwd = std::env::current_dir().unwrap_or_default();
         let fctx = FuncContext {
             cwd,
             ..FuncContext::default()
         };
-        let (included, direct_targets) = crate::targets::included_nodes(&graph, &options);
         let parallelism = options.parallelism.max(1);
         Ok(Walker {
             config,

@@ -254,8 +254,8 @@ fn diff(current: &StateSnapshot, target: &StateSnapshot) -> Vec<VersionChange> {
         if b != t {
             out.push(VersionChange {
                 subject: Subject::Instance(a.clone()),
-                before: b.map(instance_record),
-                after: t.map(instance_record),
+                before: b.map(|i| instance_record(i)),
+                after: t.map(|i| instance_record(i)),
             });
         }
     }
@@ -294,11 +294,12 @@ fn resolve(doc: &mut Doc, env: &str, id: i64) -> Result<bool, StateError> {
 
 /// The instance stored under `address` as given, or as spelled canonically.
 fn find<'a>(state: &'a StateSnapshot, address: &str) -> Option<&'a ResourceInstance> {
-    state.resources.get(address).or_else(|| {
+    let found = state.resources.get(address).or_else(|| {
         parse_instance_address(address)
             .ok()
             .and_then(|a| state.resources.get(&a.to_string()))
-    })
+    });
+    found.map(|i| &**i)
 }
 
 impl StateStore for S3Store {
@@ -368,7 +369,7 @@ impl StateStore for S3Store {
             };
             let mut target = doc.state.clone();
             match change.new {
-                Some(i) => target.resources.insert(change.address.clone(), i),
+                Some(i) => target.resources.insert(change.address.clone(), Arc::new(i)),
                 None => target.resources.remove(&change.address),
             };
             let versioned = self.new_version(doc, target, &change.operation, String::new());
@@ -505,7 +506,7 @@ impl StateStore for S3Store {
             };
             let mut target = doc.state.clone();
             target.resources.remove(&from);
-            target.resources.insert(to, new);
+            target.resources.insert(to, Arc::new(new));
             let changed = self.new_version(doc, target, "state mv", String::new());
             Ok((doc.state.serial, changed))
         })

@@ -150,7 +150,10 @@ fn changes_round_trip_through_a_fresh_store() {
     let fresh = store(s.settings());
     let st = ok(fresh.load("prod"));
     assert_eq!(st.serial, 2);
-    assert_eq!(st.resources.get("null_resource.a"), Some(&inst("a", 1)));
+    assert_eq!(
+        st.resources.get("null_resource.a").map(|i| &**i),
+        Some(&inst("a", 1))
+    );
     assert_eq!(st.outputs, outputs);
     assert_eq!(ok(fresh.open_intents("prod")), vec![]);
     assert_eq!(ok(fresh.environments()), ["default", "prod"]);

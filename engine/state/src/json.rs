@@ -8,6 +8,8 @@
 //! keys sorted; defaults written out. This module also owns the per-instance "record" JSON that
 //! the version log stores. It never touches files or the database.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use crate::error::StateError;
@@ -23,7 +25,7 @@ pub const TERRAFORM_VERSION: &str = "1.0.3";
 
 /// The state as a JSON document (format version 4).
 pub fn to_json(state: &StateSnapshot) -> Value {
-    let mut insts: Vec<&ResourceInstance> = state.resources.values().collect();
+    let mut insts: Vec<&ResourceInstance> = state.resources.values().map(|r| &**r).collect();
     insts.sort_by(|a, b| {
         a.module
             .cmp(&b.module)
@@ -297,7 +299,7 @@ fn decode_state(doc: &Value) -> Result<StateSnapshot, String> {
                     "the resource instance `{address}` appears more than once"
                 ));
             }
-            state.resources.insert(address, inst);
+            state.resources.insert(address, Arc::new(inst));
         }
     }
     Ok(state)

@@ -6,6 +6,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use infra_core::addr::{parse_target, Target};
 use serde_json::Value;
@@ -231,7 +232,9 @@ pub struct StateSnapshot {
     pub lineage: String,
     /// Increases with every change.
     pub serial: u64,
-    pub resources: BTreeMap<String, ResourceInstance>,
+    /// Shared, not owned: the planner indexes, renames and hands on instances without copying
+    /// them (a snapshot of thousands of instances is most of a plan's memory otherwise).
+    pub resources: BTreeMap<String, Arc<ResourceInstance>>,
     pub outputs: BTreeMap<String, OutputValue>,
 }
 
@@ -246,7 +249,8 @@ impl StateSnapshot {
 
     /// Adds (or replaces) an instance under its own address.
     pub fn insert(&mut self, instance: ResourceInstance) {
-        self.resources.insert(instance.address(), instance);
+        self.resources
+            .insert(instance.address(), Arc::new(instance));
     }
 }
 

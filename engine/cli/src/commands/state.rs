@@ -166,7 +166,7 @@ pub(crate) fn sorted_instances(
     let mut v: Vec<(ResourceInstanceAddr, &ResourceInstance)> = state
         .resources
         .values()
-        .filter_map(|i| instance_addr(i).map(|a| (a, i)))
+        .filter_map(|i| instance_addr(i).map(|a| (a, &**i)))
         .collect();
     let mode_rank = |m: ResourceMode| u8::from(m == ResourceMode::Managed);
     v.sort_by(|(a, _), (b, _)| {

@@ -2,6 +2,7 @@
 //! decoders shared with the writers. Nothing here writes.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
@@ -13,7 +14,7 @@ use crate::json::{instance_from_record, output_from_record};
 use crate::model::{InstanceKey, OutputValue, ResourceInstance, ResourceMode, StateSnapshot};
 use crate::store::{ChangeKind, ChangeSummary, IntentRow, Subject, VersionChange, VersionRow};
 
-type Instances = BTreeMap<String, ResourceInstance>;
+type Instances = BTreeMap<String, Arc<ResourceInstance>>;
 type Outputs = BTreeMap<String, OutputValue>;
 
 /// An environment's row.
@@ -185,7 +186,7 @@ impl Db<'_> {
         let mut out = BTreeMap::new();
         for raw in raws {
             let inst = self.decode_instance(raw)?;
-            out.insert(inst.address(), inst);
+            out.insert(inst.address(), Arc::new(inst));
         }
         Ok(out)
     }
@@ -264,7 +265,7 @@ impl Db<'_> {
             } else {
                 let i = instance_from_record(&v)
                     .map_err(|e| self.corrupt(format!("version log of `{address}`: {e}")))?;
-                instances.insert(address, i);
+                instances.insert(address, Arc::new(i));
             }
         }
         Ok((instances, outputs))

@@ -8,6 +8,7 @@
 //! current state first, so unchanged subjects cost no row writes and no log entries.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rusqlite::params;
 use serde_json::Value;
@@ -486,14 +487,14 @@ impl Db<'_> {
 }
 
 fn instance_diffs<'a>(
-    current: &'a BTreeMap<String, ResourceInstance>,
-    target: &'a BTreeMap<String, ResourceInstance>,
+    current: &'a BTreeMap<String, Arc<ResourceInstance>>,
+    target: &'a BTreeMap<String, Arc<ResourceInstance>>,
 ) -> Vec<Diff<'a>> {
     let addresses: BTreeSet<&String> = current.keys().chain(target.keys()).collect();
     addresses
         .into_iter()
         .filter_map(|a| {
-            let (before, after) = (current.get(a), target.get(a));
+            let (before, after) = (current.get(a).map(|r| &**r), target.get(a).map(|r| &**r));
             (before != after).then(|| Diff::Instance {
                 address: a.clone(),
                 before,
