@@ -133,7 +133,7 @@ pub fn convert(v: &Value, want: &Type) -> Result<Value, ConvertError> {
                 _ => return Err(err("object required")),
             };
             let mut out = crate::ValueMap::new();
-            for (k, at_ty) in attrs {
+            for (k, at_ty) in attrs.iter() {
                 match items.get(k) {
                     Some(item) => {
                         let c = convert(item, at_ty).map_err(|e| at(e, format!(".{k}")))?;

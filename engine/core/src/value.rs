@@ -285,7 +285,7 @@ impl Value {
             ),
             (Type::Object(attrs, _), J::Object(o)) => {
                 let mut m = ValueMap::new();
-                for (k, t) in attrs {
+                for (k, t) in attrs.iter() {
                     let v = match o.get(k) {
                         Some(v) => Value::from_json(v, t)?,
                         None => Value::Null(t.clone()),

@@ -234,7 +234,7 @@ fn parse(
                         }
                         attrs.insert(key, spec.ty);
                     }
-                    Ok(TypeSpec { ty: Type::Object(attrs, optional), defaults })
+                    Ok(TypeSpec { ty: Type::Object(Box::new(attrs), Box::new(optional)), defaults })
                 }
                 "optional" => Err(invalid(
                     expr,

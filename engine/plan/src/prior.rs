@@ -261,7 +261,7 @@ pub fn seed_resources(
             addr,
             ResourceEntry {
                 expansion,
-                instances,
+                instances: instances.into(),
             },
         );
     }

@@ -1,7 +1,6 @@
 //! Resource nodes: expansion into instances, refresh, planning each instance's change (or, in
 //! apply mode, planning it again with known values and handing it to the applier), orphans.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use infra_config::{IgnoreChanges, Resource, ResourceMode};
@@ -142,7 +141,7 @@ impl Walker {
                 raddr.clone(),
                 ResourceEntry {
                     expansion: exp.clone(),
-                    instances: BTreeMap::new(),
+                    instances: Default::default(),
                 },
             );
             for k in &keys {
@@ -295,8 +294,11 @@ impl Walker {
         let res = module_at(&self.config, path)
             .and_then(|c| c.module.resources.get(&job.local))
             .expect("resource exists");
-        self.claimed.lock().expect("lock").insert(job.addr.clone());
         let stored = self.prior.get(&job.addr).cloned();
+        // Only stored instances need claiming (the rest cannot be orphans).
+        if stored.is_some() {
+            self.claimed.lock().expect("lock").insert(job.addr.clone());
+        }
         let tainted = stored.as_ref().is_some_and(|s| s.tainted);
         let mut prior = stored.as_ref().map(|s| instance_value(s, &job.schema));
         let ty = job.addr.resource.ty.clone();

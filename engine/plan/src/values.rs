@@ -56,7 +56,55 @@ pub struct InstanceContext {
 #[derive(Clone, Debug)]
 pub struct ResourceEntry {
     pub expansion: Expansion,
-    pub instances: BTreeMap<Option<InstanceKey>, Value>,
+    pub instances: InstanceValues,
+}
+
+/// A resource's instance values by key. Most resources have one instance, held inline: a
+/// `BTreeMap` would allocate a node with room for eleven values (about 1 KiB) for it.
+#[derive(Clone, Debug, Default)]
+pub enum InstanceValues {
+    #[default]
+    Empty,
+    One(Option<InstanceKey>, Value),
+    Many(BTreeMap<Option<InstanceKey>, Value>),
+}
+
+impl InstanceValues {
+    pub fn get(&self, key: &Option<InstanceKey>) -> Option<&Value> {
+        match self {
+            InstanceValues::Empty => None,
+            InstanceValues::One(k, v) => (k == key).then_some(v),
+            InstanceValues::Many(m) => m.get(key),
+        }
+    }
+
+    /// Sets the value of instance `key`.
+    pub fn insert(&mut self, key: Option<InstanceKey>, value: Value) {
+        match std::mem::take(self) {
+            InstanceValues::Empty => *self = InstanceValues::One(key, value),
+            InstanceValues::One(k, _) if k == key => *self = InstanceValues::One(key, value),
+            InstanceValues::One(k, v) => {
+                *self = InstanceValues::Many(BTreeMap::from([(k, v), (key, value)]));
+            }
+            InstanceValues::Many(mut m) => {
+                m.insert(key, value);
+                *self = InstanceValues::Many(m);
+            }
+        }
+    }
+}
+
+impl From<BTreeMap<Option<InstanceKey>, Value>> for InstanceValues {
+    fn from(mut m: BTreeMap<Option<InstanceKey>, Value>) -> InstanceValues {
+        match m.len() {
+            0 => InstanceValues::Empty,
+            1 => {
+                let (k, v) = m.pop_first().expect("one entry");
+                InstanceValues::One(k, v)
+            }
+            _ => InstanceValues::Many(m),
+        }
+    }
 }
 
 impl ResourceEntry {

@@ -83,12 +83,11 @@ fn rich_plan() -> Plan {
         (
             "optional",
             Value::Null(Type::Object(
-                [
+                Box::new(BTreeMap::from([
                     ("a".to_string(), Type::String),
                     ("b".to_string(), Type::list(Type::Dynamic)),
-                ]
-                .into(),
-                BTreeSet::from(["b".to_string()]),
+                ])),
+                Box::new(BTreeSet::from(["b".to_string()])),
             )),
         ),
         ("nothing", Value::null()),

@@ -23,6 +23,21 @@ use crate::upgrade::{upgrade, INFRA_FORMAT};
 /// writes, so that it and every later Terraform read infra's exports.
 pub const TERRAFORM_VERSION: &str = "1.0.3";
 
+/// `v` with every object and array allocated to its exact size. A parsed object grows its
+/// entries four at a time, and the attributes of thousands of stored instances are held for a
+/// whole run: most objects have one or two attributes, so half or more of that room is unused.
+pub(crate) fn compact(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, compact(v))).collect()),
+        Value::Array(a) => {
+            let mut a: Vec<Value> = a.into_iter().map(compact).collect();
+            a.shrink_to_fit();
+            Value::Array(a)
+        }
+        other => other,
+    }
+}
+
 /// The state as a JSON document (format version 4).
 pub fn to_json(state: &StateSnapshot) -> Value {
     let mut insts: Vec<&ResourceInstance> = state.resources.values().map(|r| &**r).collect();
@@ -531,6 +546,15 @@ fn opt_object<'a>(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn compacting_keeps_values_and_key_order() {
+        let text = r#"{"z":1,"a":{"y":[1,{"b":null,"a":"x"}],"x":true},"m":[]}"#;
+        let v: Value = serde_json::from_str(text).unwrap();
+        let c = compact(v.clone());
+        assert_eq!(c, v);
+        assert_eq!(serde_json::to_string(&c).unwrap(), text);
+    }
 
     #[track_caller]
     fn fails(doc: Value, want: &str) {

@@ -66,8 +66,13 @@ pub fn destroy(a: ApplyArgs) -> u8 {
     ))
 }
 
+/// The runtime of a run: one thread for the walk, plus tokio's blocking pool for state commits.
+/// Provider calls are I/O and interleave on that one thread; the evaluation between them is
+/// light, and worker threads bought no speed on two cores (measured: same wall time for a
+/// 3,000-resource plan) but each kept its own malloc arena, so memory freed on one thread (the
+/// parsed configuration) was never reused by another (peak RSS 46 → 40 MiB on that plan).
 pub(crate) fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("tokio runtime")

@@ -201,7 +201,9 @@ fn ret_merge(a: &[Value]) -> Result<Type, FnError> {
         let ty = v.ty();
         match &ty {
             Type::Dynamic => return Ok(Type::Dynamic),
-            Type::Object(at, _) if !v.is_null() => attrs.extend(at.clone()),
+            Type::Object(at, _) if !v.is_null() => {
+                attrs.extend(at.iter().map(|(k, t)| (k.clone(), t.clone())))
+            }
             Type::Object(..) => {}
             Type::Map(et) => match v.entries() {
                 _ if v.is_null() => {}

@@ -13,6 +13,8 @@
 //!
 //! Decoding never panics: errors name the offending field by its path in the document.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use infra_core::{Number, Type, Value};
 use num_bigint::BigInt;
 use serde_json::{json, Map, Value as J};
@@ -324,11 +326,11 @@ fn dec_type(j: &J, at: &str) -> R<Type> {
                 es.iter().map(|e| dec_type(e, at)).collect::<R<_>>()?,
             )),
             (Some("object"), Some(J::Object(attrs)), 2 | 3) => {
-                let attrs = attrs
+                let attrs: BTreeMap<String, Type> = attrs
                     .iter()
                     .map(|(k, t)| Ok((k.clone(), dec_type(t, at)?)))
                     .collect::<R<_>>()?;
-                let optional = match a.get(2) {
+                let optional: BTreeSet<String> = match a.get(2) {
                     None => Default::default(),
                     Some(J::Array(names)) => names
                         .iter()
@@ -336,7 +338,7 @@ fn dec_type(j: &J, at: &str) -> R<Type> {
                         .collect::<R<_>>()?,
                     Some(_) => return Err(bad()),
                 };
-                Ok(Type::Object(attrs, optional))
+                Ok(Type::Object(Box::new(attrs), Box::new(optional)))
             }
             _ => Err(bad()),
         },

@@ -119,7 +119,9 @@ impl Db<'_> {
             index,
             provider: raw.provider,
             schema_version: to_u64(raw.schema_version),
-            attributes: self.parse_json(&format!("the attributes of `{a}`"), &raw.attributes)?,
+            attributes: crate::json::compact(
+                self.parse_json(&format!("the attributes of `{a}`"), &raw.attributes)?,
+            ),
             sensitive_attributes,
             dependencies,
             create_before_destroy: raw.create_before_destroy,
