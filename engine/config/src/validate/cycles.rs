@@ -26,13 +26,6 @@ pub(crate) fn find_cycles(tree: &Tree<'_>, edges: &[Edge]) -> (Vec<Diagnostic>, 
     let mut diags = Vec::new();
     let mut cyclic = BTreeSet::new();
     for scc in strongly_connected(&graph) {
-        let is_cycle = scc.len() > 1
-            || graph
-                .get(&scc[0])
-                .is_some_and(|ls| ls.iter().any(|l| l.to == scc[0]));
-        if !is_cycle {
-            continue;
-        }
         let members: BTreeSet<Node> = scc.iter().cloned().collect();
         let start = scc
             .iter()
@@ -115,7 +108,8 @@ fn build_graph(tree: &Tree<'_>, edges: &[Edge]) -> BTreeMap<Node, Vec<Link>> {
     g
 }
 
-/// Tarjan's algorithm, iterative; components in a deterministic order.
+/// Tarjan's algorithm, iterative: the components that are cycles (more than one node, or one
+/// that refers to itself), in a deterministic order.
 fn strongly_connected(g: &BTreeMap<Node, Vec<Link>>) -> Vec<Vec<Node>> {
     let mut nodes: BTreeSet<&Node> = g.keys().collect();
     nodes.extend(g.values().flatten().map(|l| &l.to));
@@ -166,13 +160,18 @@ fn strongly_connected(g: &BTreeMap<Node, Vec<Link>>) -> Vec<Vec<Node>> {
                 let mut comp = Vec::new();
                 while let Some(w) = stack.pop() {
                     on_stack[w] = false;
-                    comp.push(list[w].clone());
+                    comp.push(w);
                     if w == v {
                         break;
                     }
                 }
-                comp.sort();
-                out.push(comp);
+                // Only cycles are wanted: a component of one node without a self-reference
+                // (nearly every node) is not copied out.
+                if comp.len() > 1 || succ[v].contains(&v) {
+                    let mut comp: Vec<Node> = comp.into_iter().map(|w| list[w].clone()).collect();
+                    comp.sort();
+                    out.push(comp);
+                }
             }
         }
     }
