@@ -314,3 +314,31 @@ fn invalid_direct(root: &str) -> ScopeError {
         format!("The \"{root}\" object cannot be accessed directly. Instead, access one of its attributes."),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instance_values_grow_from_one_inline_value_to_a_map() {
+        let mut v = InstanceValues::default();
+        assert_eq!(v.get(&None), None);
+        v.insert(None, Value::int(1));
+        assert!(matches!(v, InstanceValues::One(None, _)));
+        v.insert(None, Value::int(2));
+        assert_eq!(v.get(&None), Some(&Value::int(2)));
+        assert!(matches!(v, InstanceValues::One(..)), "same key replaces in place");
+        let k = |i| Some(InstanceKey::Int(i));
+        let mut c = InstanceValues::default();
+        for i in [2, 0, 1] {
+            c.insert(k(i), Value::int(i * 10));
+        }
+        assert!(matches!(c, InstanceValues::Many(ref m) if m.len() == 3));
+        assert_eq!(c.get(&k(0)), Some(&Value::int(0)));
+        assert_eq!(c.get(&k(2)), Some(&Value::int(20)));
+        assert_eq!(c.get(&None), None);
+        let one: InstanceValues = BTreeMap::from([(k(5), Value::int(5))]).into();
+        assert_eq!(one.get(&k(5)), Some(&Value::int(5)));
+        assert_eq!(one.get(&k(4)), None);
+    }
+}
