@@ -41,7 +41,7 @@ fn run_stdin(cmd: &mut Command, input: &str) -> (i32, String, String) {
 }
 
 fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
 }
 
 fn write(dir: &Path, name: &str, text: &str) {

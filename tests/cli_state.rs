@@ -44,7 +44,7 @@ fn ok(dir: &Path, args: &[&str]) -> String {
 }
 
 fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
 }
 
 fn fixture(name: &str) -> PathBuf {

@@ -17,7 +17,7 @@ use infra_config::{load_config, validate_config};
 use infra_core::{Diagnostics, Severity};
 
 fn fixtures_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("fixtures")
 }

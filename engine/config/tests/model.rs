@@ -6,7 +6,7 @@ use std::path::Path;
 use infra_config::{load_config, validate_config, IgnoreChanges, ResourceMode};
 
 fn fixture(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
 }

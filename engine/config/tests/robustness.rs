@@ -4,7 +4,9 @@
 use std::path::Path;
 
 fn fixture() -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid-everything/main.tf");
+    let p =
+        Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/valid-everything/main.tf");
     std::fs::read_to_string(p).expect("valid-everything fixture")
 }
 

@@ -10,7 +10,8 @@ use infra_core::{LineIndex, Type, Value};
 use infra_lang::{eval_source, EvalContext, FuncContext, Functions, MapScope};
 
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("tests/golden")
 }
 
 /// The scope every case sees: the prelude's locals, `path.*` as Terraform sets them when run in

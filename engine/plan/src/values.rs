@@ -327,7 +327,10 @@ mod tests {
         assert!(matches!(v, InstanceValues::One(None, _)));
         v.insert(None, Value::int(2));
         assert_eq!(v.get(&None), Some(&Value::int(2)));
-        assert!(matches!(v, InstanceValues::One(..)), "same key replaces in place");
+        assert!(
+            matches!(v, InstanceValues::One(..)),
+            "same key replaces in place"
+        );
         let k = |i| Some(InstanceKey::Int(i));
         let mut c = InstanceValues::default();
         for i in [2, 0, 1] {

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use infra_state::{from_json, to_json_string, StateStore};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../state-fixtures")
+    Path::new(&std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
+        .join("../../state-fixtures")
 }
 
 fn bless() -> bool {

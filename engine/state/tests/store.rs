@@ -448,10 +448,10 @@ fn state_rm_and_mv() {
 #[test]
 fn replace_all_adopts_a_terraform_state_and_exports_it_back() {
     let (_dir, store) = temp_store();
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../state-fixtures/terraform/modules-data-tainted-cbd.tfstate"
-    );
+    let path = std::path::Path::new(
+        &std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"),
+    )
+    .join("../../state-fixtures/terraform/modules-data-tainted-cbd.tfstate");
     let bytes = std::fs::read(path).expect("fixture");
     let imported = from_json(&bytes).expect("terraform state");
     store

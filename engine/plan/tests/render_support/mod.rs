@@ -18,7 +18,7 @@ use infra_state::StateSnapshot;
 pub const NULL_PROVIDER: &str = "provider[\"registry.terraform.io/hashicorp/null\"]";
 
 pub fn snapshot_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"))
         .join("tests/snapshots")
         .join(name)
 }
