@@ -39,8 +39,18 @@ impl Drop for Moto {
     }
 }
 
+/// The server script. One change to moto: its PutObject checks `If-None-Match`/`If-Match` and
+/// then stores, with nothing in between held, so two conditional writes racing on its threaded
+/// server can both succeed; S3 makes a conditional write atomic (the S3 state backend's lock
+/// depends on it). PutObject is serialised here so the emulator keeps that promise.
 const SERVER: &str = r#"
-import sys
+import sys, threading
+from moto.s3.responses import S3Response
+_put_object, _put_lock = S3Response.put_object, threading.Lock()
+def _atomic_put_object(self, *args, **kwargs):
+    with _put_lock:
+        return _put_object(self, *args, **kwargs)
+S3Response.put_object = _atomic_put_object
 from moto.server import ThreadedMotoServer
 server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
 server.start()
