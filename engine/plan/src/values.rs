@@ -80,15 +80,19 @@ impl InstanceValues {
 
     /// Sets the value of instance `key`.
     pub fn insert(&mut self, key: Option<InstanceKey>, value: Value) {
-        match std::mem::take(self) {
-            InstanceValues::Empty => *self = InstanceValues::One(key, value),
-            InstanceValues::One(k, _) if k == key => *self = InstanceValues::One(key, value),
-            InstanceValues::One(k, v) => {
-                *self = InstanceValues::Many(BTreeMap::from([(k, v), (key, value)]));
-            }
-            InstanceValues::Many(mut m) => {
+        match self {
+            InstanceValues::Many(m) => {
                 m.insert(key, value);
-                *self = InstanceValues::Many(m);
+            }
+            InstanceValues::One(k, v) if *k == key => *v = value,
+            // Empty, or one value under another key: becomes one value, or a map of two.
+            _ => {
+                *self = match std::mem::take(self) {
+                    InstanceValues::One(k, v) => {
+                        InstanceValues::Many(BTreeMap::from([(k, v), (key, value)]))
+                    }
+                    _ => InstanceValues::One(key, value),
+                }
             }
         }
     }
